@@ -1,0 +1,530 @@
+package dev.lhn.secureforms;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.crypto.tink.Aead;
+import dev.lhn.secureforms.event.AuditLog;
+import dev.lhn.secureforms.event.FormEvent;
+import dev.lhn.secureforms.event.FormEventListener;
+import dev.lhn.secureforms.internal.Envelope;
+import dev.lhn.secureforms.retention.PurgeReason;
+import dev.lhn.secureforms.retention.RetentionPolicy;
+import dev.lhn.secureforms.retention.RetentionScheduler;
+import dev.lhn.secureforms.schema.Field;
+import dev.lhn.secureforms.schema.FormSchema;
+import dev.lhn.secureforms.schema.NormalizedValues;
+import dev.lhn.secureforms.spi.StoredSubmission;
+import dev.lhn.secureforms.spi.SubmissionMetadata;
+import dev.lhn.secureforms.spi.SubmissionStore;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The library's one entry point: submit a visitor's form values, show their masked status, reveal them
+ * to an operator as often as the form allows, and purge them on schedule.
+ *
+ * <pre>{@code
+ * SecureForms forms = SecureForms.builder()
+ *     .keyEncryptionKey(kek)                  // a Tink Aead: a KMS key or a local encrypted keyset
+ *     .store(SubmissionStore.inMemory())      // or the JDBC store, or your own
+ *     .build();
+ * SubmissionReceipt receipt = forms.submit(cardForm, "conversation-42", values);
+ * try (RevealedSubmission r = forms.reveal(receipt.id(), Viewer.of("operator-7")).orElseThrow()) {
+ *   r.value("pan");
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; share one instance per key-encryption key and store. {@link #close()}
+ * stops the retention scheduler. Nothing here ever logs, throws or emits a field value.
+ */
+public final class SecureForms implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SecureForms.class);
+  /** How often a compare-and-set update is retried against concurrent changes before giving up. */
+  private static final int CAS_ATTEMPTS = 16;
+
+  private final Envelope envelope;
+  private final SubmissionStore store;
+  private final InstantSource clock;
+  private final List<FormEventListener> listeners;
+  private final AuditLog auditLog;
+  private final RevealAuthorizer authorizer;
+  private final int purgeBatchSize;
+  private final SecureRandom random;
+  private final AutoCloseable schedule;
+
+  private SecureForms(Builder b) {
+    this.envelope = new Envelope(b.kek);
+    this.store = b.store;
+    this.clock = b.clock == null ? InstantSource.system() : b.clock;
+    this.listeners = List.copyOf(b.listeners);
+    this.auditLog = b.auditLog;
+    this.authorizer = b.authorizer == null ? RevealAuthorizer.ALLOW_ALL : b.authorizer;
+    this.purgeBatchSize = b.purgeBatchSize == 0 ? 1000 : b.purgeBatchSize;
+    this.random = new SecureRandom();
+    RetentionScheduler scheduler = b.scheduler == null ? RetentionScheduler.defaults() : b.scheduler;
+    this.schedule = scheduler.start(this::purgeDue);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ------------------------------------------------------------------ submit
+
+  /**
+   * Validates, seals and stores a visitor's values.
+   *
+   * @param form the form they filled in
+   * @param conversationId the host's conversation (1 to 128 characters); {@link #conversationEnded}
+   *     starts the form's after-conversation purge clock for it
+   * @param values field name to raw input; unknown names are rejected, blank values count as absent
+   * @return the receipt with the new id and deadline
+   * @throws InvalidSubmissionException listing every broken rule (field and rule, never the value);
+   *     nothing was stored
+   * @throws StoreException if the store failed; nothing was stored
+   */
+  public SubmissionReceipt submit(FormSchema form, String conversationId, Map<String, String> values) {
+    requireNonNull(form, "form");
+    SubmissionMetadata.checkConversationId(conversationId);
+    requireNonNull(values, "values");
+    Instant now = now();
+    SubmissionId id = SubmissionId.random(random);
+    byte[] sealed;
+    Map<String, RetentionPolicy> fieldRetention = new LinkedHashMap<>();
+    Map<String, String> preview;
+    try (NormalizedValues normalized = form.normalize(values, now)) {
+      sealed = envelope.seal(id, form.formId(), form.version(), normalized);
+      preview = normalized.preview();
+      for (int i = 0; i < normalized.size(); i++) {
+        Field f = form.field(normalized.name(i));
+        if (!f.retention().isNone()) {
+          fieldRetention.put(f.name(), f.retention());
+        }
+      }
+    }
+    Instant expiresAt = now.plus(form.retention().maxAge());
+    SubmissionMetadata meta = new SubmissionMetadata(id, form.formId(), form.version(), conversationId,
+        now, 0, form.revealPolicy().maxViews(), form.revealPolicy().maxViews(),
+        form.revealPolicy().windowAfterFirstView(), expiresAt, expiresAt,
+        form.retention().afterConversationEnd(), null, fieldRetention, preview);
+    store.insert(new StoredSubmission(meta, sealed));
+    LOG.debug("submission {} of form '{}' stored ({} bytes sealed)", id, form.formId(), sealed.length);
+    emit(new FormEvent.Submitted(id, form.formId(), conversationId, now));
+    return new SubmissionReceipt(id, form.formId(), conversationId, now, expiresAt);
+  }
+
+  // ------------------------------------------------------------------ read
+
+  /**
+   * The masked status of a submission: never decrypts, never takes a view.
+   *
+   * @return empty if the submission is gone or due
+   */
+  public Optional<SubmissionStatus> status(SubmissionId id) {
+    requireNonNull(id, "id");
+    Instant now = now();
+    return store.find(id, now).map(s -> SubmissionStatus.of(s.metadata(), now));
+  }
+
+  /**
+   * Reveals a submission to an operator: asks the {@link RevealAuthorizer}, then takes one view and
+   * decrypts inside the same store operation; the view counts only if decryption succeeded. The last
+   * allowed view purges the submission.
+   *
+   * @return the plaintext (close it), or empty if the submission is gone, due, or was just taken by a
+   *     concurrent reveal
+   * @throws RevealDeniedException if the authorizer refused (or failed); nothing was consumed
+   * @throws DecryptionException if the envelope could not be opened (a KEK outage, tampering); nothing
+   *     was consumed
+   * @throws StoreException if the store failed; nothing was consumed
+   */
+  public Optional<RevealedSubmission> reveal(SubmissionId id, Viewer viewer) {
+    requireNonNull(id, "id");
+    requireNonNull(viewer, "viewer");
+    Instant now = now();
+    Optional<StoredSubmission> found = store.find(id, now);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    SubmissionMetadata m = found.get().metadata();
+    boolean allowed;
+    try {
+      allowed = authorizer.mayReveal(viewer, SubmissionStatus.of(m, now));
+    } catch (RuntimeException e) {
+      LOG.warn("reveal authorizer failed ({}) for submission {}; denying", e.getClass().getSimpleName(), id);
+      allowed = false;
+    }
+    if (!allowed) {
+      emit(new FormEvent.RevealDenied(id, m.formId(), m.conversationId(), viewer.operatorId(), now));
+      throw new RevealDeniedException(id, viewer.operatorId());
+    }
+    RevealedSubmission[] produced = new RevealedSubmission[1];
+    Optional<RevealedSubmission> revealed;
+    try {
+      revealed = store.claim(id, now, claimed -> {
+        SubmissionMetadata cm = claimed.metadata();
+        Set<String> due = cm.fieldsDue(now);
+        Envelope.Opened opened = envelope.open(claimed.envelope(), cm.id(), cm.formId(),
+            cm.schemaVersion(), name -> !due.contains(name));
+        produced[0] = new RevealedSubmission(cm.id(), cm.formId(), cm.conversationId(),
+            cm.viewsLeft() - 1, opened.names(), opened.values());
+        return produced[0];
+      });
+    } catch (RuntimeException e) {
+      if (produced[0] != null) {
+        produced[0].close();
+      }
+      LOG.warn("reveal of submission {} failed ({}); nothing was consumed", id, e.getClass().getSimpleName());
+      emit(new FormEvent.RevealFailed(id, m.formId(), m.conversationId(), viewer.operatorId(), now,
+          e.getClass().getSimpleName()));
+      throw e;
+    }
+    revealed.ifPresent(r -> {
+      LOG.debug("submission {} revealed to '{}', {} views left", id, viewer.operatorId(), r.viewsLeft());
+      emit(new FormEvent.Revealed(id, r.formId(), r.conversationId(), viewer.operatorId(), now, r.viewsLeft()));
+      if (r.viewsLeft() == 0) {
+        emit(new FormEvent.Purged(id, r.formId(), r.conversationId(), viewer.operatorId(), now,
+            PurgeReason.REVEALED, null));
+      }
+    });
+    return revealed;
+  }
+
+  // ------------------------------------------------------------------ retention
+
+  /**
+   * The conversation ended now: every submission of it whose form purges after the conversation's end
+   * gets its deadline moved to {@code now + offset} (if earlier), and so do fields with such a rule of
+   * their own. Submissions due at once (offset zero) are purged immediately.
+   *
+   * @return how many submissions of the conversation were updated
+   */
+  public int conversationEnded(String conversationId) {
+    SubmissionMetadata.checkConversationId(conversationId);
+    Instant now = now();
+    int updated = 0;
+    for (StoredSubmission s : store.findByConversation(conversationId, now)) {
+      Optional<SubmissionMetadata> after = update(s, now, m -> m.conversationEndedAt() != null
+          ? null : s.withMetadata(m.withConversationEnded(now)));
+      if (after.isPresent()) {
+        updated++;
+        if (after.get().isDue(now)) {
+          store.delete(after.get().id()).ifPresent(gone -> emit(new FormEvent.Purged(gone.id(),
+              gone.formId(), gone.conversationId(), null, now, gone.dueReason(), null)));
+        } else {
+          purgeDueFields(store.find(after.get().id(), now).orElse(null), now);
+        }
+      }
+    }
+    LOG.debug("conversation ended: {} submissions updated", updated);
+    return updated;
+  }
+
+  /**
+   * Purges a whole submission now, due or not.
+   *
+   * @return whether it existed
+   */
+  public boolean purge(SubmissionId id) {
+    requireNonNull(id, "id");
+    Instant now = now();
+    Optional<SubmissionMetadata> gone = store.delete(id);
+    gone.ifPresent(m -> emit(new FormEvent.Purged(id, m.formId(), m.conversationId(), null, now,
+        PurgeReason.MANUAL, null)));
+    return gone.isPresent();
+  }
+
+  /**
+   * Purges one field of a submission now (for example the card code once the payment is authorised),
+   * without any key: the field's ciphertext is dropped from the envelope. Purging the last field purges
+   * the submission.
+   *
+   * @return whether the field was stored (and is now gone)
+   */
+  public boolean purgeField(SubmissionId id, String field) {
+    requireNonNull(id, "id");
+    requireNonNull(field, "field");
+    Instant now = now();
+    Optional<StoredSubmission> s = store.find(id, now);
+    return s.isPresent() && dropFields(s.get(), Set.of(field), now, null) > 0;
+  }
+
+  /**
+   * Purges everything due now: whole submissions in batches, then fields whose own deadline passed. What
+   * the {@link RetentionScheduler} calls; safe to call from several instances at once.
+   *
+   * @return how many submissions and single fields were purged
+   */
+  public int purgeDue() {
+    Instant now = now();
+    int purged = 0;
+    List<SubmissionMetadata> batch;
+    do {
+      batch = store.purgeDue(now, purgeBatchSize);
+      for (SubmissionMetadata m : batch) {
+        emit(new FormEvent.Purged(m.id(), m.formId(), m.conversationId(), null, now, m.dueReason(), null));
+      }
+      purged += batch.size();
+    } while (batch.size() == purgeBatchSize);
+    List<StoredSubmission> fieldsDue;
+    Set<SubmissionId> seen = new HashSet<>();
+    do {
+      fieldsDue = store.findFieldPurgeDue(now, purgeBatchSize);
+      int before = purged;
+      for (StoredSubmission s : fieldsDue) {
+        if (seen.add(s.metadata().id())) {
+          purged += purgeDueFields(s, now);
+        }
+      }
+      if (purged == before) {
+        break;
+      }
+    } while (fieldsDue.size() == purgeBatchSize);
+    if (purged > 0) {
+      LOG.debug("purged {} due submissions and fields", purged);
+    }
+    return purged;
+  }
+
+  private int purgeDueFields(StoredSubmission s, Instant now) {
+    if (s == null) {
+      return 0;
+    }
+    Set<String> due = s.metadata().fieldsDue(now);
+    return due.isEmpty() ? 0 : dropFields(s, due, now, null);
+  }
+
+  /**
+   * Drops fields with compare-and-set, retrying on concurrent change; returns how many were dropped.
+   * Dropping the last fields deletes the submission.
+   */
+  private int dropFields(StoredSubmission start, Set<String> fields, Instant now, String operatorId) {
+    StoredSubmission current = start;
+    SubmissionMetadata m = start.metadata();
+    try {
+      for (int attempt = 0; attempt < CAS_ATTEMPTS && current != null; attempt++) {
+        m = current.metadata();
+        byte[] env = current.envelope();
+        Set<String> present = new HashSet<>(Arrays.asList(Envelope.fieldNames(env)));
+        Set<String> gone = new HashSet<>(fields);
+        gone.retainAll(present);
+        if (gone.isEmpty()) {
+          return 0;
+        }
+        boolean last = gone.size() == present.size();
+        boolean done = last
+            ? store.delete(m.id()).isPresent()
+            : store.replace(new StoredSubmission(m.withoutFields(gone), Envelope.withoutFields(env, gone)),
+                m.version());
+        if (done) {
+          for (String f : new java.util.TreeSet<>(gone)) {
+            emit(new FormEvent.Purged(m.id(), m.formId(), m.conversationId(), operatorId, now,
+                PurgeReason.FIELD, f));
+          }
+          if (last) {
+            emit(new FormEvent.Purged(m.id(), m.formId(), m.conversationId(), operatorId, now,
+                PurgeReason.FIELD, null));
+          }
+          return gone.size();
+        }
+        current = store.find(m.id(), now).orElse(null);
+      }
+    } catch (DecryptionException e) {
+      emit(new FormEvent.PurgeFailed(m.id(), m.formId(), m.conversationId(), now, "DecryptionException"));
+      throw new StoreException("field purge of submission " + m.id() + " failed: the stored envelope is malformed");
+    }
+    if (current == null) {
+      return 0;
+    }
+    emit(new FormEvent.PurgeFailed(m.id(), m.formId(), m.conversationId(), now, "ConcurrentModification"));
+    throw new StoreException("field purge of submission " + m.id() + " lost " + CAS_ATTEMPTS
+        + " races against concurrent changes; retry later");
+  }
+
+  /**
+   * Compare-and-set update with retries: {@code change} maps the current metadata to a replacement, or
+   * to {@code null} when no change is needed. Returns the metadata written, or empty.
+   */
+  private Optional<SubmissionMetadata> update(StoredSubmission start, Instant now,
+      java.util.function.Function<SubmissionMetadata, StoredSubmission> change) {
+    StoredSubmission current = start;
+    for (int attempt = 0; attempt < CAS_ATTEMPTS && current != null; attempt++) {
+      StoredSubmission replacement = change.apply(current.metadata());
+      if (replacement == null) {
+        return Optional.empty();
+      }
+      if (store.replace(replacement, current.metadata().version())) {
+        return Optional.of(replacement.metadata());
+      }
+      current = store.find(current.metadata().id(), now).orElse(null);
+    }
+    if (current == null) {
+      return Optional.empty();
+    }
+    throw new StoreException("update of submission " + start.metadata().id() + " lost " + CAS_ATTEMPTS
+        + " races against concurrent changes; retry later");
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  /** The audit log, if one was configured. */
+  public Optional<AuditLog> auditLog() {
+    return Optional.ofNullable(auditLog);
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private void emit(FormEvent event) {
+    if (auditLog != null) {
+      try {
+        auditLog.append(event);
+      } catch (RuntimeException e) {
+        LOG.error("audit log append failed ({}) for a {} event of submission {}",
+            e.getClass().getSimpleName(), event.type(), event.submissionId());
+      }
+    }
+    for (FormEventListener l : listeners) {
+      try {
+        l.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.warn("event listener failed ({}) on a {} event of submission {}",
+            e.getClass().getSimpleName(), event.type(), event.submissionId());
+      }
+    }
+  }
+
+  /** Stops the retention scheduler. The store is the host's to close. */
+  @Override
+  public void close() {
+    try {
+      schedule.close();
+    } catch (Exception e) {
+      LOG.warn("stopping the retention scheduler failed ({})", e.getClass().getSimpleName());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SecureForms[store=" + store.getClass().getSimpleName() + ", kek=<masked>]";
+  }
+
+  /** Builds {@link SecureForms}. Each option may be set once (listeners may be added several times). */
+  public static final class Builder {
+    private Aead kek;
+    private SubmissionStore store;
+    private InstantSource clock;
+    private final List<FormEventListener> listeners = new ArrayList<>();
+    private AuditLog auditLog;
+    private RevealAuthorizer authorizer;
+    private RetentionScheduler scheduler;
+    private int purgeBatchSize;
+
+    private Builder() {}
+
+    /**
+     * The key-encryption key that wraps every submission's data key: a Tink {@link Aead}, from a KMS
+     * ({@code KmsClient.getAead}) or a local keyset that is itself encrypted. Required. Keep it out of the
+     * database that holds the submissions.
+     */
+    public Builder keyEncryptionKey(Aead kek) {
+      requireNonNull(kek, "kek");
+      once(this.kek, "keyEncryptionKey", "<masked>");
+      this.kek = kek;
+      return this;
+    }
+
+    /** Where submissions live. Required. */
+    public Builder store(SubmissionStore store) {
+      requireNonNull(store, "store");
+      once(this.store, "store", this.store);
+      this.store = store;
+      return this;
+    }
+
+    /** The clock; default {@link InstantSource#system()}. Tests pass a manual clock. */
+    public Builder clock(InstantSource clock) {
+      requireNonNull(clock, "clock");
+      once(this.clock, "clock", this.clock);
+      this.clock = clock;
+      return this;
+    }
+
+    /** Adds a listener that receives every event (metadata only). */
+    public Builder listener(FormEventListener listener) {
+      requireNonNull(listener, "listener");
+      listeners.add(listener);
+      return this;
+    }
+
+    /** Where every event is also appended, hash-chained; default none. */
+    public Builder auditLog(AuditLog auditLog) {
+      requireNonNull(auditLog, "auditLog");
+      once(this.auditLog, "auditLog", this.auditLog);
+      this.auditLog = auditLog;
+      return this;
+    }
+
+    /** Asked before every reveal; default {@link RevealAuthorizer#ALLOW_ALL}. */
+    public Builder revealAuthorizer(RevealAuthorizer authorizer) {
+      requireNonNull(authorizer, "authorizer");
+      once(this.authorizer, "revealAuthorizer", this.authorizer);
+      this.authorizer = authorizer;
+      return this;
+    }
+
+    /** What triggers {@link SecureForms#purgeDue()}; default {@link RetentionScheduler#defaults()}. */
+    public Builder retentionScheduler(RetentionScheduler scheduler) {
+      requireNonNull(scheduler, "scheduler");
+      once(this.scheduler, "retentionScheduler", this.scheduler);
+      this.scheduler = scheduler;
+      return this;
+    }
+
+    /** Rows per purge batch, 1 to 10,000; default 1,000. */
+    public Builder purgeBatchSize(int purgeBatchSize) {
+      if (this.purgeBatchSize != 0) {
+        throw new IllegalStateException("purgeBatchSize was already set to " + this.purgeBatchSize);
+      }
+      if (purgeBatchSize < 1 || purgeBatchSize > 10_000) {
+        throw new IllegalArgumentException("purgeBatchSize must be 1 to 10000, got " + purgeBatchSize);
+      }
+      this.purgeBatchSize = purgeBatchSize;
+      return this;
+    }
+
+    /**
+     * Builds the instance and starts its retention scheduler.
+     *
+     * @throws IllegalStateException if the key-encryption key or the store is missing
+     */
+    public SecureForms build() {
+      if (kek == null) {
+        throw new IllegalStateException("keyEncryptionKey is required (a Tink Aead: a KMS key or a local keyset)");
+      }
+      if (store == null) {
+        throw new IllegalStateException("store is required (SubmissionStore.inMemory() or a JDBC store)");
+      }
+      return new SecureForms(this);
+    }
+
+    private static void once(Object current, String option, Object shown) {
+      if (current != null) {
+        throw new IllegalStateException(option + " was already set to " + shown);
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.lhn.secureforms.event;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.lhn.secureforms.SubmissionId;
+import dev.lhn.secureforms.retention.PurgeReason;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/**
+ * Something that happened to a submission. Metadata only: ids, the operator who acted, the time and the
+ * reason; never a field value, a preview, a key or a ciphertext. {@link #toJson()} is what a host posts
+ * to its webhooks and what the {@link AuditLog} hashes.
+ */
+public sealed interface FormEvent {
+  /** The submission concerned. */
+  SubmissionId submissionId();
+
+  /** Its form. */
+  String formId();
+
+  /** Its conversation. */
+  String conversationId();
+
+  /** When it happened, by the library's clock. */
+  Instant at();
+
+  /** The event's type name in JSON: {@code submitted}, {@code revealed}, ... */
+  String type();
+
+  /** The operator who acted, or {@code null} when the library acted on its own. */
+  default String operatorId() {
+    return null;
+  }
+
+  /** This event as one line of JSON with a fixed property order. */
+  default String toJson() {
+    StringWriter w = new StringWriter(200);
+    try (JsonGenerator g = Json.FACTORY.createGenerator(w)) {
+      g.writeStartObject();
+      g.writeStringField("type", type());
+      g.writeStringField("submissionId", submissionId().toString());
+      g.writeStringField("formId", formId());
+      g.writeStringField("conversationId", conversationId());
+      if (operatorId() != null) {
+        g.writeStringField("operatorId", operatorId());
+      }
+      g.writeStringField("at", at().toString());
+      if (this instanceof Revealed r) {
+        g.writeNumberField("viewsLeft", r.viewsLeft());
+      } else if (this instanceof Purged p) {
+        g.writeStringField("reason", p.reason().name());
+        if (p.field() != null) {
+          g.writeStringField("field", p.field());
+        }
+      } else if (this instanceof RevealFailed f) {
+        g.writeStringField("error", f.error());
+      } else if (this instanceof PurgeFailed f) {
+        g.writeStringField("error", f.error());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString();
+  }
+
+  /** A submission was validated, sealed and stored. */
+  record Submitted(SubmissionId submissionId, String formId, String conversationId, Instant at)
+      implements FormEvent {
+    public Submitted {
+      requireNonNull(submissionId, "submissionId");
+      requireNonNull(formId, "formId");
+      requireNonNull(conversationId, "conversationId");
+      requireNonNull(at, "at");
+    }
+
+    @Override
+    public String type() {
+      return "submitted";
+    }
+  }
+
+  /** An operator revealed a submission; {@code viewsLeft} is 0 when this view purged it. */
+  record Revealed(SubmissionId submissionId, String formId, String conversationId, String operatorId,
+      Instant at, int viewsLeft) implements FormEvent {
+    public Revealed {
+      requireNonNull(submissionId, "submissionId");
+      requireNonNull(operatorId, "operatorId");
+      requireNonNull(at, "at");
+    }
+
+    @Override
+    public String type() {
+      return "revealed";
+    }
+  }
+
+  /** The host's {@code RevealAuthorizer} refused a reveal; nothing was consumed. */
+  record RevealDenied(SubmissionId submissionId, String formId, String conversationId, String operatorId,
+      Instant at) implements FormEvent {
+    public RevealDenied {
+      requireNonNull(submissionId, "submissionId");
+      requireNonNull(operatorId, "operatorId");
+      requireNonNull(at, "at");
+    }
+
+    @Override
+    public String type() {
+      return "reveal-denied";
+    }
+  }
+
+  /**
+   * A reveal failed (decryption or storage); nothing was consumed. {@code error} is the failure's type
+   * name, such as {@code DecryptionException}.
+   */
+  record RevealFailed(SubmissionId submissionId, String formId, String conversationId, String operatorId,
+      Instant at, String error) implements FormEvent {
+    public RevealFailed {
+      requireNonNull(submissionId, "submissionId");
+      requireNonNull(operatorId, "operatorId");
+      requireNonNull(at, "at");
+      requireNonNull(error, "error");
+    }
+
+    @Override
+    public String type() {
+      return "reveal-failed";
+    }
+  }
+
+  /**
+   * A submission, or one field of it ({@code field} not null, reason {@link PurgeReason#FIELD}), was
+   * purged. {@code operatorId} is set for on-demand purges and the purge that follows a last view.
+   */
+  record Purged(SubmissionId submissionId, String formId, String conversationId, String operatorId,
+      Instant at, PurgeReason reason, String field) implements FormEvent {
+    public Purged {
+      requireNonNull(submissionId, "submissionId");
+      requireNonNull(at, "at");
+      requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public String type() {
+      return "purged";
+    }
+  }
+
+  /** A purge of this submission failed and will be retried; {@code error} is the failure's type name. */
+  record PurgeFailed(SubmissionId submissionId, String formId, String conversationId, Instant at,
+      String error) implements FormEvent {
+    public PurgeFailed {
+      requireNonNull(submissionId, "submissionId");
+      requireNonNull(at, "at");
+      requireNonNull(error, "error");
+    }
+
+    @Override
+    public String type() {
+      return "purge-failed";
+    }
+  }
+}
+
+/** Shared JSON factory. */
+final class Json {
+  static final JsonFactory FACTORY = new JsonFactory();
+
+  private Json() {}
+}

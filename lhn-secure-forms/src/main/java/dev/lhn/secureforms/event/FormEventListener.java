@@ -1,0 +1,11 @@
+package dev.lhn.secureforms.event;
+
+/**
+ * Receives every {@link FormEvent}, synchronously, on the thread that caused it. Keep it quick (hand off
+ * to a queue for webhooks). An exception thrown here is logged (type only) and swallowed: a listener can
+ * never undo or block a purge.
+ */
+@FunctionalInterface
+public interface FormEventListener {
+  void onEvent(FormEvent event);
+}

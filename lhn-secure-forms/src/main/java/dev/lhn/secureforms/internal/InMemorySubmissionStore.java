@@ -1,0 +1,174 @@
+package dev.lhn.secureforms.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lhn.secureforms.DuplicateSubmissionException;
+import dev.lhn.secureforms.StoreFullException;
+import dev.lhn.secureforms.SubmissionId;
+import dev.lhn.secureforms.spi.ClaimAction;
+import dev.lhn.secureforms.spi.StoredSubmission;
+import dev.lhn.secureforms.spi.SubmissionMetadata;
+import dev.lhn.secureforms.spi.SubmissionStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The in-memory {@link SubmissionStore}: a {@link ConcurrentHashMap} whose per-key atomic operations
+ * ({@code compute}) make claims, replaces and purges exact. A claim's action runs inside {@code compute},
+ * so an action that throws leaves the mapping untouched. Scans (purge, conversation lookups) are linear,
+ * which suits the sizes an in-memory store is for.
+ */
+public final class InMemorySubmissionStore implements SubmissionStore {
+  private final ConcurrentHashMap<SubmissionId, StoredSubmission> rows = new ConcurrentHashMap<>();
+  private final AtomicInteger count = new AtomicInteger();
+  private final int maxSubmissions;
+
+  public InMemorySubmissionStore(int maxSubmissions) {
+    if (maxSubmissions < 1) {
+      throw new IllegalArgumentException("maxSubmissions must be positive, got " + maxSubmissions);
+    }
+    this.maxSubmissions = maxSubmissions;
+  }
+
+  @Override
+  public void insert(StoredSubmission submission) {
+    requireNonNull(submission, "submission");
+    SubmissionId id = submission.metadata().id();
+    if (count.incrementAndGet() > maxSubmissions) {
+      count.decrementAndGet();
+      throw new StoreFullException("in-memory store is full: it holds at most " + maxSubmissions
+          + " submissions (SubmissionStore.inMemory(maxSubmissions))");
+    }
+    if (rows.putIfAbsent(id, submission) != null) {
+      count.decrementAndGet();
+      throw new DuplicateSubmissionException(id);
+    }
+  }
+
+  @Override
+  public Optional<StoredSubmission> find(SubmissionId id, Instant now) {
+    requireNonNull(id, "id");
+    requireNonNull(now, "now");
+    StoredSubmission s = rows.get(id);
+    return s == null || s.metadata().isDue(now) ? Optional.empty() : Optional.of(s);
+  }
+
+  @Override
+  public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
+    requireNonNull(id, "id");
+    requireNonNull(now, "now");
+    requireNonNull(action, "action");
+    Object[] result = new Object[1];
+    boolean[] claimed = new boolean[1];
+    rows.computeIfPresent(id, (k, s) -> {
+      if (s.metadata().isDue(now)) {
+        return s;
+      }
+      result[0] = action.run(s);
+      claimed[0] = true;
+      if (s.metadata().viewsLeft() <= 1) {
+        count.decrementAndGet();
+        return null;
+      }
+      return s.withMetadata(s.metadata().afterView(now));
+    });
+    @SuppressWarnings("unchecked")
+    T t = (T) result[0];
+    return claimed[0] ? Optional.ofNullable(t) : Optional.empty();
+  }
+
+  @Override
+  public List<StoredSubmission> findByConversation(String conversationId, Instant now) {
+    requireNonNull(conversationId, "conversationId");
+    requireNonNull(now, "now");
+    List<StoredSubmission> out = new ArrayList<>();
+    for (StoredSubmission s : rows.values()) {
+      if (s.metadata().conversationId().equals(conversationId) && !s.metadata().isDue(now)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public boolean replace(StoredSubmission replacement, long expectedVersion) {
+    requireNonNull(replacement, "replacement");
+    if (replacement.metadata().version() != expectedVersion + 1) {
+      throw new IllegalArgumentException("replacement version must be expectedVersion + 1 ("
+          + (expectedVersion + 1) + "), got " + replacement.metadata().version());
+    }
+    boolean[] done = new boolean[1];
+    rows.computeIfPresent(replacement.metadata().id(), (k, s) -> {
+      if (s.metadata().version() != expectedVersion) {
+        return s;
+      }
+      done[0] = true;
+      return replacement;
+    });
+    return done[0];
+  }
+
+  @Override
+  public Optional<SubmissionMetadata> delete(SubmissionId id) {
+    requireNonNull(id, "id");
+    StoredSubmission s = rows.remove(id);
+    if (s == null) {
+      return Optional.empty();
+    }
+    count.decrementAndGet();
+    return Optional.of(s.metadata());
+  }
+
+  @Override
+  public List<SubmissionMetadata> purgeDue(Instant now, int batchSize) {
+    requireNonNull(now, "now");
+    checkBatch(batchSize);
+    List<SubmissionMetadata> purged = new ArrayList<>();
+    for (SubmissionId id : rows.keySet()) {
+      if (purged.size() == batchSize) {
+        break;
+      }
+      rows.computeIfPresent(id, (k, s) -> {
+        if (s.metadata().isDue(now)) {
+          purged.add(s.metadata());
+          count.decrementAndGet();
+          return null;
+        }
+        return s;
+      });
+    }
+    return purged;
+  }
+
+  @Override
+  public List<StoredSubmission> findFieldPurgeDue(Instant now, int limit) {
+    requireNonNull(now, "now");
+    checkBatch(limit);
+    List<StoredSubmission> out = new ArrayList<>();
+    for (StoredSubmission s : rows.values()) {
+      if (out.size() == limit) {
+        break;
+      }
+      Instant f = s.metadata().fieldPurgeAt();
+      if (f != null && !f.isAfter(now) && !s.metadata().isDue(now)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  static void checkBatch(int batchSize) {
+    if (batchSize < 1 || batchSize > 10_000) {
+      throw new IllegalArgumentException("batchSize must be 1 to 10000, got " + batchSize);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InMemorySubmissionStore[" + count.get() + "/" + maxSubmissions + "]";
+  }
+}

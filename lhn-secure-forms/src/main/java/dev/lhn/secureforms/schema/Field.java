@@ -1,0 +1,472 @@
+package dev.lhn.secureforms.schema;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lhn.secureforms.retention.RetentionPolicy;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One field of a {@link FormSchema}: name, type, whether it is required, classification, masking and the
+ * type's constraints. Immutable; built with {@link #builder(String, FieldType)} or the per-type shortcuts
+ * such as {@link #cardNumber(String)}.
+ *
+ * <pre>{@code
+ * Field.text("name").label("Name on card").maxLength(80)
+ * Field.date("birthDate").classification(Classification.PHI).notAfterToday()
+ * Field.cardCvc("cvc").retention(RetentionPolicy.afterConversationEnd(Duration.ZERO))
+ * }</pre>
+ */
+public final class Field {
+  /** Field names: an ASCII letter, then up to 63 letters, digits, {@code _}, {@code -} or {@code .}. */
+  public static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
+  /** The most characters any field accepts, whatever its type. */
+  public static final int MAX_LENGTH_LIMIT = 16_384;
+  /** The most options a {@link FieldType#CHOICE} field may list. */
+  public static final int MAX_OPTIONS = 200;
+
+  private final String name;
+  private final FieldType type;
+  private final String label;
+  private final boolean required;
+  private final Classification classification;
+  private final Masking masking;
+  private final int maxLength;
+  private final BigDecimal min;
+  private final BigDecimal max;
+  private final LocalDate minDate;
+  private final LocalDate maxDate;
+  private final boolean notAfterToday;
+  private final List<String> options;
+  private final Set<CardBrand> acceptedBrands;
+  private final String defaultCountryCode;
+  private final RetentionPolicy retention;
+
+  private Field(Builder b) {
+    this.name = b.name;
+    this.type = b.type;
+    this.label = b.label == null ? b.name : b.label;
+    this.required = b.required;
+    this.classification = b.classification == null ? b.type.defaultClassification() : b.classification;
+    this.masking = b.masking == null ? defaultMasking(b.type, this.classification) : b.masking;
+    this.maxLength = b.maxLength == 0 ? b.type.defaultMaxLength() : b.maxLength;
+    this.min = b.min;
+    this.max = b.max;
+    this.minDate = b.minDate;
+    this.maxDate = b.maxDate;
+    this.notAfterToday = b.notAfterToday;
+    this.options = List.copyOf(b.options);
+    this.acceptedBrands = b.acceptedBrands.isEmpty()
+        ? Collections.unmodifiableSet(EnumSet.allOf(CardBrand.class))
+        : Collections.unmodifiableSet(EnumSet.copyOf(b.acceptedBrands));
+    this.defaultCountryCode = b.defaultCountryCode;
+    this.retention = b.retention == null ? RetentionPolicy.none() : b.retention;
+  }
+
+  private static Masking defaultMasking(FieldType type, Classification classification) {
+    return classification == Classification.NONE ? Masking.NONE : type.defaultMasking();
+  }
+
+  public static Builder builder(String name, FieldType type) {
+    return new Builder(name, type);
+  }
+
+  public static Builder cardNumber(String name) {
+    return builder(name, FieldType.CARD_NUMBER);
+  }
+
+  public static Builder cardExpiry(String name) {
+    return builder(name, FieldType.CARD_EXPIRY);
+  }
+
+  public static Builder cardCvc(String name) {
+    return builder(name, FieldType.CARD_CVC);
+  }
+
+  public static Builder usSsn(String name) {
+    return builder(name, FieldType.US_SSN);
+  }
+
+  public static Builder date(String name) {
+    return builder(name, FieldType.DATE);
+  }
+
+  public static Builder email(String name) {
+    return builder(name, FieldType.EMAIL);
+  }
+
+  public static Builder phone(String name) {
+    return builder(name, FieldType.PHONE);
+  }
+
+  public static Builder number(String name) {
+    return builder(name, FieldType.NUMBER);
+  }
+
+  public static Builder choice(String name, String... options) {
+    return builder(name, FieldType.CHOICE).options(options);
+  }
+
+  public static Builder text(String name) {
+    return builder(name, FieldType.TEXT);
+  }
+
+  public static Builder multiline(String name) {
+    return builder(name, FieldType.MULTILINE);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public FieldType type() {
+    return type;
+  }
+
+  /** The label shown to the visitor; the field name unless set. */
+  public String label() {
+    return label;
+  }
+
+  public boolean required() {
+    return required;
+  }
+
+  public Classification classification() {
+    return classification;
+  }
+
+  public Masking masking() {
+    return masking;
+  }
+
+  /** The most characters the raw input may have. */
+  public int maxLength() {
+    return maxLength;
+  }
+
+  /** {@link FieldType#NUMBER}: the smallest allowed value, or {@code null}. */
+  public BigDecimal min() {
+    return min;
+  }
+
+  /** {@link FieldType#NUMBER}: the largest allowed value, or {@code null}. */
+  public BigDecimal max() {
+    return max;
+  }
+
+  /** {@link FieldType#DATE}: the earliest allowed date, or {@code null}. */
+  public LocalDate minDate() {
+    return minDate;
+  }
+
+  /** {@link FieldType#DATE}: the latest allowed date, or {@code null}. */
+  public LocalDate maxDate() {
+    return maxDate;
+  }
+
+  /** {@link FieldType#DATE}: whether dates after today (UTC, by the injected clock) are rejected. */
+  public boolean notAfterToday() {
+    return notAfterToday;
+  }
+
+  /** {@link FieldType#CHOICE}: the allowed values, in order; empty for other types. */
+  public List<String> options() {
+    return options;
+  }
+
+  /** {@link FieldType#CARD_NUMBER}: the brands accepted (all by default). */
+  public Set<CardBrand> acceptedBrands() {
+    return acceptedBrands;
+  }
+
+  /** {@link FieldType#PHONE}: the country calling code assumed when the number has no {@code +}, or {@code null}. */
+  public String defaultCountryCode() {
+    return defaultCountryCode;
+  }
+
+  /** This field's own retention, {@link RetentionPolicy#none()} when it follows its submission. */
+  public RetentionPolicy retention() {
+    return retention;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Field f
+        && name.equals(f.name)
+        && type == f.type
+        && label.equals(f.label)
+        && required == f.required
+        && classification == f.classification
+        && masking == f.masking
+        && maxLength == f.maxLength
+        && Objects.equals(min, f.min)
+        && Objects.equals(max, f.max)
+        && Objects.equals(minDate, f.minDate)
+        && Objects.equals(maxDate, f.maxDate)
+        && notAfterToday == f.notAfterToday
+        && options.equals(f.options)
+        && acceptedBrands.equals(f.acceptedBrands)
+        && Objects.equals(defaultCountryCode, f.defaultCountryCode)
+        && retention.equals(f.retention);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, type, label, required, classification, masking, maxLength);
+  }
+
+  @Override
+  public String toString() {
+    return "Field[" + name + ", " + type + (required ? "" : ", optional") + ", " + classification
+        + ", " + masking + "]";
+  }
+
+  /** Builds a {@link Field}; each option may be set once, and {@link FormSchema.Builder} builds it. */
+  public static final class Builder {
+    private final String name;
+    private final FieldType type;
+    private String label;
+    private boolean required = true;
+    private boolean requiredSet;
+    private Classification classification;
+    private Masking masking;
+    private int maxLength;
+    private BigDecimal min;
+    private BigDecimal max;
+    private LocalDate minDate;
+    private LocalDate maxDate;
+    private boolean notAfterToday;
+    private final List<String> options = new ArrayList<>();
+    private final Set<CardBrand> acceptedBrands = new LinkedHashSet<>();
+    private String defaultCountryCode;
+    private RetentionPolicy retention;
+
+    private Builder(String name, FieldType type) {
+      requireNonNull(name, "name");
+      requireNonNull(type, "type");
+      if (!NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("field name '" + printable(name)
+            + "' must be an ASCII letter followed by up to 63 letters, digits, '_', '-' or '.'");
+      }
+      this.name = name;
+      this.type = type;
+    }
+
+    /** The label shown to the visitor (1 to 200 characters). */
+    public Builder label(String label) {
+      requireNonNull(label, "label");
+      once(this.label, "label");
+      if (label.isBlank() || label.length() > 200) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': label must have 1 to 200 characters, got " + label.length());
+      }
+      this.label = label;
+      return this;
+    }
+
+    /** The field may be left empty. */
+    public Builder optional() {
+      return required(false);
+    }
+
+    public Builder required(boolean required) {
+      if (requiredSet) {
+        throw new IllegalStateException("field '" + name + "': required was already set to " + this.required);
+      }
+      this.required = required;
+      this.requiredSet = true;
+      return this;
+    }
+
+    public Builder classification(Classification classification) {
+      requireNonNull(classification, "classification");
+      once(this.classification, "classification");
+      this.classification = classification;
+      return this;
+    }
+
+    public Builder masking(Masking masking) {
+      requireNonNull(masking, "masking");
+      once(this.masking, "masking");
+      this.masking = masking;
+      return this;
+    }
+
+    /** The most characters the input may have ({@code TEXT} and {@code MULTILINE} only). */
+    public Builder maxLength(int maxLength) {
+      if (this.maxLength != 0) {
+        throw new IllegalStateException(
+            "field '" + name + "': maxLength was already set to " + this.maxLength);
+      }
+      if (!type.hasConfigurableLength()) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': maxLength applies to TEXT and MULTILINE, not " + type);
+      }
+      if (maxLength < 1 || maxLength > MAX_LENGTH_LIMIT) {
+        throw new IllegalArgumentException("field '" + name + "': maxLength must be 1 to "
+            + MAX_LENGTH_LIMIT + ", got " + maxLength);
+      }
+      this.maxLength = maxLength;
+      return this;
+    }
+
+    /** Inclusive bounds for a {@code NUMBER}; either may be {@code null}. */
+    public Builder range(BigDecimal min, BigDecimal max) {
+      requireType(FieldType.NUMBER, "range");
+      once(this.min, "range");
+      once(this.max, "range");
+      if (min != null && max != null && min.compareTo(max) > 0) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': range min " + min + " is greater than max " + max);
+      }
+      this.min = min;
+      this.max = max;
+      return this;
+    }
+
+    /** Inclusive bounds for a {@code DATE}; either may be {@code null}. */
+    public Builder between(LocalDate minDate, LocalDate maxDate) {
+      requireType(FieldType.DATE, "between");
+      once(this.minDate, "between");
+      once(this.maxDate, "between");
+      if (minDate != null && maxDate != null && minDate.isAfter(maxDate)) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': between min " + minDate + " is after max " + maxDate);
+      }
+      this.minDate = minDate;
+      this.maxDate = maxDate;
+      return this;
+    }
+
+    /** A {@code DATE} not after today, by the injected clock in UTC (a birth date, say). */
+    public Builder notAfterToday() {
+      requireType(FieldType.DATE, "notAfterToday");
+      if (notAfterToday) {
+        throw new IllegalStateException("field '" + name + "': notAfterToday was already set");
+      }
+      this.notAfterToday = true;
+      return this;
+    }
+
+    /** The options of a {@code CHOICE}: 1 to 200 distinct, non-blank strings of at most 200 characters. */
+    public Builder options(String... options) {
+      requireNonNull(options, "options");
+      return options(List.of(options));
+    }
+
+    public Builder options(List<String> options) {
+      requireNonNull(options, "options");
+      requireType(FieldType.CHOICE, "options");
+      if (!this.options.isEmpty()) {
+        throw new IllegalStateException("field '" + name + "': options were already set");
+      }
+      if (options.isEmpty() || options.size() > MAX_OPTIONS) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': a CHOICE needs 1 to " + MAX_OPTIONS + " options, got " + options.size());
+      }
+      Set<String> seen = new LinkedHashSet<>();
+      for (String o : options) {
+        requireNonNull(o, "option");
+        if (o.isBlank() || o.length() > 200) {
+          throw new IllegalArgumentException(
+              "field '" + name + "': options must have 1 to 200 characters and not be blank");
+        }
+        if (!seen.add(o)) {
+          throw new IllegalArgumentException("field '" + name + "': option '" + o + "' is listed twice");
+        }
+      }
+      this.options.addAll(options);
+      return this;
+    }
+
+    /** The brands a {@code CARD_NUMBER} accepts (default: all, including {@link CardBrand#OTHER}). */
+    public Builder acceptedBrands(CardBrand... brands) {
+      requireNonNull(brands, "brands");
+      requireType(FieldType.CARD_NUMBER, "acceptedBrands");
+      if (!acceptedBrands.isEmpty()) {
+        throw new IllegalStateException("field '" + name + "': acceptedBrands were already set");
+      }
+      if (brands.length == 0) {
+        throw new IllegalArgumentException("field '" + name + "': acceptedBrands needs at least one brand");
+      }
+      for (CardBrand b : brands) {
+        acceptedBrands.add(requireNonNull(b, "brand"));
+      }
+      return this;
+    }
+
+    /** The country calling code (1 to 3 digits, e.g. {@code "1"}) a {@code PHONE} assumes without a {@code +}. */
+    public Builder defaultCountryCode(String code) {
+      requireNonNull(code, "code");
+      requireType(FieldType.PHONE, "defaultCountryCode");
+      once(this.defaultCountryCode, "defaultCountryCode");
+      if (!code.matches("[1-9][0-9]{0,2}")) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': defaultCountryCode must be 1 to 3 digits not starting with 0, got '"
+                + printable(code) + "'");
+      }
+      this.defaultCountryCode = code;
+      return this;
+    }
+
+    /** This field's own retention, e.g. the card code purged the moment the conversation ends. */
+    public Builder retention(RetentionPolicy retention) {
+      requireNonNull(retention, "retention");
+      once(this.retention, "retention");
+      this.retention = retention;
+      return this;
+    }
+
+    String name() {
+      return name;
+    }
+
+    /** Builds the field. Does not change the builder. */
+    public Field build() {
+      Classification c = classification == null ? type.defaultClassification() : classification;
+      Masking m = masking == null ? defaultMasking(type, c) : masking;
+      if (m == Masking.NONE && c != Classification.NONE) {
+        throw new IllegalArgumentException("field '" + name + "': masking NONE would show " + c
+            + " data in status views; it is allowed only for classification NONE");
+      }
+      if (m == Masking.CARD_BRAND_LAST4 && type != FieldType.CARD_NUMBER) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': masking CARD_BRAND_LAST4 applies to CARD_NUMBER, not " + type);
+      }
+      if (type == FieldType.CHOICE && options.isEmpty()) {
+        throw new IllegalArgumentException("field '" + name + "': a CHOICE needs options");
+      }
+      return new Field(this);
+    }
+
+    private void requireType(FieldType expected, String option) {
+      if (type != expected) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': " + option + " applies to " + expected + ", not " + type);
+      }
+    }
+
+    private void once(Object current, String option) {
+      if (current != null) {
+        throw new IllegalStateException(
+            "field '" + name + "': " + option + " was already set to " + current);
+      }
+    }
+  }
+
+  static String printable(String s) {
+    String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    StringBuilder out = new StringBuilder(t.length());
+    t.codePoints().forEach(cp -> out.append(Character.isISOControl(cp) ? "?" : new String(Character.toChars(cp))));
+    return out.toString();
+  }
+}

@@ -1,0 +1,13 @@
+package dev.lhn.secureforms.schema;
+
+/**
+ * A form schema (usually JSON) is malformed or breaks a rule. The message names the place, for example
+ * {@code "fields[2] (pan): unknown type 'CARDNUM'"}.
+ */
+public final class InvalidSchemaException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidSchemaException(String message) {
+    super(message);
+  }
+}

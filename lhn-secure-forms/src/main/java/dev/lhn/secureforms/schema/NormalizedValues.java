@@ -1,0 +1,78 @@
+package dev.lhn.secureforms.schema;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A submission's values after validation and normalisation, as UTF-8 bytes in schema order, with the
+ * masked preview computed from them. Holds plaintext: {@link #toString()} is redacted, and {@link #close()}
+ * wipes the arrays. Produced by {@link FormSchema#normalize}; the library seals it and closes it.
+ */
+public final class NormalizedValues implements AutoCloseable {
+  private final FormSchema schema;
+  private final String[] names;
+  private final byte[][] values;
+  private final Map<String, String> preview;
+  private boolean closed;
+
+  NormalizedValues(FormSchema schema, String[] names, byte[][] values, Map<String, String> preview) {
+    this.schema = schema;
+    this.names = names;
+    this.values = values;
+    this.preview = Map.copyOf(preview);
+  }
+
+  public FormSchema schema() {
+    return schema;
+  }
+
+  /** How many fields have a value (optional fields left empty are absent). */
+  public int size() {
+    return names.length;
+  }
+
+  /** The name of the {@code i}th present field, in schema order. */
+  public String name(int i) {
+    return names[i];
+  }
+
+  /**
+   * The {@code i}th value as UTF-8, <em>not</em> a copy: the caller must not keep or change it.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public byte[] valueUtf8(int i) {
+    if (closed) {
+      throw new IllegalStateException("NormalizedValues is closed");
+    }
+    return values[i];
+  }
+
+  /** The {@code i}th value as a string (a copy the garbage collector must reclaim; prefer {@link #valueUtf8}). */
+  public String value(int i) {
+    return new String(valueUtf8(i), StandardCharsets.UTF_8);
+  }
+
+  /** Masked previews by field name, computed from the schema's masking rules; safe to show and store. */
+  public Map<String, String> preview() {
+    return preview;
+  }
+
+  /** Wipes every value. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      for (byte[] v : values) {
+        Arrays.fill(v, (byte) 0);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NormalizedValues[form=" + schema.formId() + ", fields=" + Arrays.toString(names)
+        + ", values=<redacted>]";
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * lhn-secure-forms: field-level envelope encryption, view-once reveals and scheduled purge for the card
+ * numbers, health data and identity numbers collected through secure forms in chat and help-desk products.
+ */
+module dev.lhn.secureforms {
+  requires com.google.crypto.tink;
+  requires com.fasterxml.jackson.core;
+  requires org.slf4j;
+
+  exports dev.lhn.secureforms;
+  exports dev.lhn.secureforms.schema;
+  exports dev.lhn.secureforms.spi;
+  exports dev.lhn.secureforms.retention;
+  exports dev.lhn.secureforms.event;
+}
