@@ -1,0 +1,316 @@
+package dev.lhn.secureforms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lhn.secureforms.event.AuditLog;
+import dev.lhn.secureforms.event.FormEvent;
+import dev.lhn.secureforms.retention.PurgeReason;
+import dev.lhn.secureforms.retention.RetentionPolicy;
+import dev.lhn.secureforms.retention.RetentionScheduler;
+import dev.lhn.secureforms.schema.Field;
+import dev.lhn.secureforms.schema.FormSchema;
+import dev.lhn.secureforms.schema.RevealPolicy;
+import dev.lhn.secureforms.spi.SubmissionStore;
+import dev.lhn.secureforms.testing.Forms;
+import dev.lhn.secureforms.testing.ManualClock;
+import dev.lhn.secureforms.testing.TestKeys;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SecureFormsTest {
+  private final ManualClock clock = ManualClock.at("2026-11-29T10:00:00Z");
+  private final SubmissionStore store = SubmissionStore.inMemory();
+  private final TestKeys.FlakyKek kek = new TestKeys.FlakyKek(TestKeys.freshKek());
+  private final List<FormEvent> events = new CopyOnWriteArrayList<>();
+  private final AuditLog audit = AuditLog.inMemory();
+  private final SecureForms forms = SecureForms.builder()
+      .keyEncryptionKey(kek)
+      .store(store)
+      .clock(clock)
+      .listener(events::add)
+      .auditLog(audit)
+      .retentionScheduler(RetentionScheduler.disabled())
+      .build();
+  private final Viewer operator = Viewer.of("operator-7");
+
+  @AfterEach
+  void close() {
+    forms.close();
+  }
+
+  private SubmissionReceipt submitCard() {
+    return forms.submit(Forms.card(), "conversation-42", Forms.cardValues());
+  }
+
+  @Test
+  void reveal_once_returnsPlaintext_thenEmpty() {
+    SubmissionReceipt receipt = submitCard();
+    try (RevealedSubmission r = forms.reveal(receipt.id(), operator).orElseThrow()) {
+      assertEquals("4242424242424242", r.value("pan"));
+      assertEquals("12/2039", r.value("exp"));
+      assertEquals("Jane Q. Public", r.value("name"));
+      assertEquals(0, r.viewsLeft());
+      assertFalse(r.toString().contains("4242"), r.toString());
+    }
+    assertEquals(Optional.empty(), forms.reveal(receipt.id(), operator));
+    assertEquals(Optional.empty(), forms.status(receipt.id()));
+    assertEquals(List.of("submitted", "revealed", "purged"), events.stream().map(FormEvent::type).toList());
+    assertEquals(PurgeReason.REVEALED, ((FormEvent.Purged) events.get(2)).reason());
+  }
+
+  @Test
+  void revealed_close_wipesValues() {
+    SubmissionReceipt receipt = submitCard();
+    RevealedSubmission r = forms.reveal(receipt.id(), operator).orElseThrow();
+    byte[] copy = r.utf8("pan");
+    r.close();
+    assertTrue(r.isClosed());
+    assertThrows(IllegalStateException.class, () -> r.value("pan"));
+    assertEquals("4242424242424242", new String(copy, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void status_showsMaskedPreview_andNeverConsumesAView() {
+    SubmissionReceipt receipt = submitCard();
+    for (int i = 0; i < 3; i++) {
+      SubmissionStatus s = forms.status(receipt.id()).orElseThrow();
+      assertEquals("Visa ****4242", s.preview().get("pan"));
+      assertEquals("****", s.preview().get("cvc"));
+      assertEquals(1, s.viewsLeft());
+      assertEquals(Instant.parse("2026-11-30T10:00:00Z"), s.purgeAt());
+    }
+    assertEquals(0, kek.decrypts.get(), "status must never decrypt");
+    assertTrue(forms.reveal(receipt.id(), operator).isPresent());
+  }
+
+  @Test
+  void views_limitedToThree() {
+    SubmissionReceipt receipt = forms.submit(Forms.card(RevealPolicy.views(3)), "c", Forms.cardValues());
+    for (int left = 2; left >= 0; left--) {
+      try (RevealedSubmission r = forms.reveal(receipt.id(), operator).orElseThrow()) {
+        assertEquals(left, r.viewsLeft());
+      }
+    }
+    assertTrue(forms.reveal(receipt.id(), operator).isEmpty());
+  }
+
+  @Test
+  void revealWindow_closesAfterFirstView() {
+    SubmissionReceipt receipt = forms.submit(
+        Forms.card(RevealPolicy.views(3).within(Duration.ofMinutes(10))), "c", Forms.cardValues());
+    clock.advance(Duration.ofHours(2));
+    forms.reveal(receipt.id(), operator).orElseThrow().close();
+    clock.advance(Duration.ofMinutes(9).plusSeconds(59));
+    forms.reveal(receipt.id(), operator).orElseThrow().close();
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(forms.reveal(receipt.id(), operator).isEmpty());
+    assertEquals(1, forms.purgeDue());
+    assertEquals(PurgeReason.REVEAL_WINDOW, ((FormEvent.Purged) events.get(events.size() - 1)).reason());
+  }
+
+  @Test
+  void conversationEnd_plusOneHour_revealableAt5959_notAt1h() {
+    SubmissionReceipt receipt = submitCard();
+    clock.advance(Duration.ofMinutes(5));
+    assertEquals(1, forms.conversationEnded("conversation-42"));
+    clock.advance(Duration.ofMinutes(59).plusSeconds(59));
+    assertTrue(forms.status(receipt.id()).isPresent());
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(forms.status(receipt.id()).isEmpty());
+    assertTrue(forms.reveal(receipt.id(), operator).isEmpty(), "due is never revealed, scheduler or not");
+    assertEquals(1, forms.purgeDue());
+    assertEquals(0, forms.purgeDue(), "purgeDue run twice purges nothing the second time");
+    FormEvent.Purged last = (FormEvent.Purged) events.get(events.size() - 1);
+    assertEquals(PurgeReason.CONVERSATION_ENDED, last.reason());
+  }
+
+  @Test
+  void conversationEnd_revealableBoundary_exactlyOneHour() {
+    SubmissionReceipt receipt = submitCard();
+    forms.conversationEnded("conversation-42");
+    clock.advance(Duration.ofMinutes(59).plusSeconds(59));
+    try (RevealedSubmission r = forms.reveal(receipt.id(), operator).orElseThrow()) {
+      assertFalse(r.has("cvc"), "the card code's own retention ended with the conversation");
+      assertTrue(r.has("pan"));
+    }
+  }
+
+  @Test
+  void conversationEnd_purgesFieldWithZeroOffset_immediately() {
+    SubmissionReceipt receipt = submitCard();
+    forms.conversationEnded("conversation-42");
+    assertFalse(forms.status(receipt.id()).orElseThrow().preview().containsKey("cvc"));
+    assertTrue(events.stream().anyMatch(e -> e instanceof FormEvent.Purged p
+        && p.reason() == PurgeReason.FIELD && "cvc".equals(p.field())));
+    assertEquals(0, forms.purgeDue());
+  }
+
+  @Test
+  void conversationEnd_zeroOffset_purgesAtOnce() {
+    FormSchema form = FormSchema.builder("chat-only")
+        .field(Field.text("note"))
+        .retention(RetentionPolicy.maxAge(Duration.ofDays(1)).andAfterConversationEnd(Duration.ZERO))
+        .build();
+    SubmissionReceipt receipt = forms.submit(form, "c-0", Map.of("note", "hello"));
+    forms.conversationEnded("c-0");
+    assertTrue(forms.reveal(receipt.id(), operator).isEmpty());
+    assertEquals(0, forms.purgeDue(), "already purged when the conversation ended");
+  }
+
+  @Test
+  void maxAge_purges() {
+    SubmissionReceipt receipt = submitCard();
+    clock.advance(Duration.ofHours(24).minusMillis(1));
+    assertTrue(forms.status(receipt.id()).isPresent());
+    clock.advance(Duration.ofMillis(1));
+    assertTrue(forms.status(receipt.id()).isEmpty());
+    assertEquals(1, forms.purgeDue());
+    assertEquals(PurgeReason.MAX_AGE, ((FormEvent.Purged) events.get(events.size() - 1)).reason());
+    assertEquals(0, forms.purgeDue());
+  }
+
+  @Test
+  void fieldMaxAge_hidesThenPurgesTheField() {
+    FormSchema form = FormSchema.builder("f")
+        .field(Field.text("keep"))
+        .field(Field.text("short").retention(RetentionPolicy.maxAge(Duration.ofMinutes(5))))
+        .revealPolicy(RevealPolicy.views(5))
+        .build();
+    SubmissionReceipt receipt = forms.submit(form, "c", Map.of("keep", "a", "short", "b"));
+    clock.advance(Duration.ofMinutes(5));
+    assertFalse(forms.status(receipt.id()).orElseThrow().preview().containsKey("short"));
+    try (RevealedSubmission r = forms.reveal(receipt.id(), operator).orElseThrow()) {
+      assertEquals(java.util.Set.of("keep"), r.fieldNames());
+    }
+    assertEquals(1, forms.purgeDue());
+    assertEquals(0, forms.purgeDue());
+  }
+
+  @Test
+  void purgeField_dropsTheCardCode_withoutTheKek() {
+    SubmissionReceipt receipt = submitCard();
+    int kekCalls = kek.decrypts.get();
+    kek.down.set(true);
+    assertTrue(forms.purgeField(receipt.id(), "cvc"));
+    assertFalse(forms.purgeField(receipt.id(), "cvc"), "already gone");
+    kek.down.set(false);
+    assertEquals(kekCalls, kek.decrypts.get(), "purgeField needs no key");
+    try (RevealedSubmission r = forms.reveal(receipt.id(), operator).orElseThrow()) {
+      assertFalse(r.has("cvc"));
+      assertEquals("4242424242424242", r.value("pan"));
+    }
+  }
+
+  @Test
+  void purge_manual() {
+    SubmissionReceipt receipt = submitCard();
+    assertTrue(forms.purge(receipt.id()));
+    assertFalse(forms.purge(receipt.id()));
+    assertTrue(forms.reveal(receipt.id(), operator).isEmpty());
+  }
+
+  @Test
+  void kekOutage_failsReveal_andLeavesViews() {
+    SubmissionReceipt receipt = forms.submit(Forms.card(RevealPolicy.views(2)), "c", Forms.cardValues());
+    kek.down.set(true);
+    DecryptionException e = assertThrows(DecryptionException.class, () -> forms.reveal(receipt.id(), operator));
+    assertTrue(e.getMessage().contains("could not be unwrapped"), e.getMessage());
+    assertEquals(null, e.getCause());
+    assertEquals(2, forms.status(receipt.id()).orElseThrow().viewsLeft());
+    kek.down.set(false);
+    try (RevealedSubmission r = forms.reveal(receipt.id(), operator).orElseThrow()) {
+      assertEquals(1, r.viewsLeft());
+    }
+    assertTrue(events.stream().anyMatch(ev -> ev instanceof FormEvent.RevealFailed));
+  }
+
+  @Test
+  void authorizer_denies_consumesNothing_andIsAudited() {
+    try (SecureForms strict = SecureForms.builder().keyEncryptionKey(kek).store(store).clock(clock)
+        .listener(events::add).retentionScheduler(RetentionScheduler.disabled())
+        .revealAuthorizer((viewer, status) -> viewer.operatorId().equals("supervisor"))
+        .build()) {
+      SubmissionReceipt receipt = strict.submit(Forms.card(), "c", Forms.cardValues());
+      RevealDeniedException e = assertThrows(RevealDeniedException.class,
+          () -> strict.reveal(receipt.id(), operator));
+      assertEquals("operator-7", e.operatorId());
+      assertEquals(1, strict.status(receipt.id()).orElseThrow().viewsLeft());
+      assertTrue(events.stream().anyMatch(ev -> ev instanceof FormEvent.RevealDenied));
+      assertTrue(strict.reveal(receipt.id(), Viewer.of("supervisor")).isPresent());
+    }
+  }
+
+  @Test
+  void authorizer_thatThrows_deniesFailClosed() {
+    try (SecureForms strict = SecureForms.builder().keyEncryptionKey(kek).store(store).clock(clock)
+        .retentionScheduler(RetentionScheduler.disabled())
+        .revealAuthorizer((viewer, status) -> {
+          throw new IllegalStateException("directory down");
+        })
+        .build()) {
+      SubmissionReceipt receipt = strict.submit(Forms.card(), "c", Forms.cardValues());
+      assertThrows(RevealDeniedException.class, () -> strict.reveal(receipt.id(), operator));
+      assertEquals(1, strict.status(receipt.id()).orElseThrow().viewsLeft());
+    }
+  }
+
+  @Test
+  void listenerThatThrows_isSwallowed() {
+    try (SecureForms f = SecureForms.builder().keyEncryptionKey(kek).store(store).clock(clock)
+        .retentionScheduler(RetentionScheduler.disabled())
+        .listener(e -> {
+          throw new IllegalStateException("webhook down");
+        })
+        .build()) {
+      SubmissionReceipt receipt = f.submit(Forms.card(), "c", Forms.cardValues());
+      assertTrue(f.reveal(receipt.id(), operator).isPresent());
+    }
+  }
+
+  @Test
+  void invalidSubmission_storesNothing() {
+    Map<String, String> bad = new java.util.HashMap<>(Forms.cardValues());
+    bad.put("pan", "4242 4242 4242 4241");
+    InvalidSubmissionException e = assertThrows(InvalidSubmissionException.class,
+        () -> forms.submit(Forms.card(), "c", bad));
+    assertEquals("luhn", e.violationsOf("pan").get(0).rule());
+    assertTrue(events.isEmpty());
+    assertEquals(0, forms.purgeDue());
+  }
+
+  @Test
+  void builder_rejectsMissingAndRepeatedOptions() {
+    assertEquals("keyEncryptionKey is required (a Tink Aead: a KMS key or a local keyset)",
+        assertThrows(IllegalStateException.class, () -> SecureForms.builder().store(store).build()).getMessage());
+    assertEquals("store is required (SubmissionStore.inMemory() or a JDBC store)",
+        assertThrows(IllegalStateException.class, () -> SecureForms.builder().keyEncryptionKey(kek).build()).getMessage());
+    assertEquals("keyEncryptionKey was already set to <masked>",
+        assertThrows(IllegalStateException.class,
+            () -> SecureForms.builder().keyEncryptionKey(kek).keyEncryptionKey(kek)).getMessage());
+    assertEquals("purgeBatchSize must be 1 to 10000, got 0",
+        assertThrows(IllegalArgumentException.class, () -> SecureForms.builder().purgeBatchSize(0)).getMessage());
+  }
+
+  @Test
+  void audit_recordsEveryEvent_andVerifies() {
+    SubmissionReceipt receipt = submitCard();
+    forms.reveal(receipt.id(), operator).orElseThrow().close();
+    assertEquals(events.size(), audit.records().size());
+    assertTrue(audit.verify().valid());
+  }
+
+  @Test
+  void conversationEnded_rejectsBadIds() {
+    assertThrows(IllegalArgumentException.class, () -> forms.conversationEnded(""));
+    assertThrows(NullPointerException.class, () -> forms.conversationEnded(null));
+  }
+}
