@@ -10,7 +10,7 @@ public enum FieldType {
   /** Card expiry {@code MM/YY} or {@code MM/YYYY}, not before the current month; normalised to {@code MM/YYYY}. */
   CARD_EXPIRY(Classification.PCI_PAN, Masking.FULL, 9),
   /** Card verification code: 3 digits, 4 for Amex when the form has a card number. */
-  CARD_CVC(Classification.PCI_SAD, Masking.FULL, 4),
+  CARD_CVC(Classification.PCI_SAD, Masking.FULL, 8),
   /** US social security number; normalised to {@code AAA-GG-SSSS}. */
   US_SSN(Classification.PII, Masking.LAST4, 11),
   /** ISO date {@code YYYY-MM-DD} with optional bounds. */

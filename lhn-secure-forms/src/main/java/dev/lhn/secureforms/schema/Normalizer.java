@@ -219,7 +219,7 @@ final class Normalizer {
           && !s.substring(0, at).startsWith(".") && !s.substring(0, at).endsWith(".");
     }
     if (!ok) {
-      out.add(v(f, "format", "e-mail address must look like name@example.com"));
+      out.add(v(f, "format", "e-mail address must look like name@domain.tld"));
       return null;
     }
     return s.substring(0, at) + "@" + domain;

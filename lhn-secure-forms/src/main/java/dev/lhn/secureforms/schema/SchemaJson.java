@@ -323,7 +323,9 @@ final class SchemaJson {
       }
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new InvalidSchemaException(where + " (" + Field.printable(name) + "): " + e.getMessage());
+      String prefix = "field '" + name + "': ";
+      String m = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+      throw new InvalidSchemaException(where + " (" + Field.printable(name) + "): " + m);
     }
   }
 
