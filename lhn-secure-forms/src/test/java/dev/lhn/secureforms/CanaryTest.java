@@ -1,0 +1,258 @@
+package dev.lhn.secureforms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.crypto.tink.Aead;
+import dev.lhn.secureforms.event.AuditLog;
+import dev.lhn.secureforms.event.AuditRecord;
+import dev.lhn.secureforms.event.FormEvent;
+import dev.lhn.secureforms.retention.RetentionScheduler;
+import dev.lhn.secureforms.schema.FormSchema;
+import dev.lhn.secureforms.schema.NormalizedValues;
+import dev.lhn.secureforms.spi.ClaimAction;
+import dev.lhn.secureforms.spi.StoredSubmission;
+import dev.lhn.secureforms.spi.SubmissionMetadata;
+import dev.lhn.secureforms.spi.SubmissionStore;
+import dev.lhn.secureforms.testing.CapturingLogs;
+import dev.lhn.secureforms.testing.Forms;
+import dev.lhn.secureforms.testing.ManualClock;
+import dev.lhn.secureforms.testing.TestKeys;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Unique canary values pushed through the whole lifecycle and every failure path, with every logger at
+ * TRACE: no canary may appear, plain, hex or base64, in any log line, exception (message or stack trace),
+ * {@code toString}, event or JSON.
+ */
+class CanaryTest {
+  private static final Map<String, String> CANARIES = Map.of(
+      "name", "Canary Zyxwvut Qqqjjj",
+      "pan", "4929385104672212",
+      "exp", "07/2038",
+      "cvc", "7319",
+      "postal", "CNRY-PST-88",
+      "email", "canary.f00d.cafe@zzz-canary.example");
+
+  private final ManualClock clock = ManualClock.at("2026-11-29T10:00:00Z");
+  private final List<String> observed = new ArrayList<>();
+  private final List<FormEvent> events = new CopyOnWriteArrayList<>();
+  private final AuditLog audit = AuditLog.inMemory();
+
+  @BeforeEach
+  void clearLogs() {
+    CapturingLogs.clear();
+  }
+
+  private static Map<String, String> values() {
+    Map<String, String> v = new HashMap<>(CANARIES);
+    v.put("pan", "4929 3851 0467 2212");
+    v.put("cvc", "731");
+    return v;
+  }
+
+  private SecureForms forms(Aead kek, SubmissionStore store) {
+    return SecureForms.builder().keyEncryptionKey(kek).store(store).clock(clock)
+        .listener(events::add)
+        .listener(e -> {
+          throw new IllegalStateException("listener failed on " + e);
+        })
+        .auditLog(audit)
+        .retentionScheduler(RetentionScheduler.disabled())
+        .build();
+  }
+
+  private void see(Object o) {
+    observed.add(String.valueOf(o));
+  }
+
+  private void see(Throwable t) {
+    StringWriter w = new StringWriter();
+    t.printStackTrace(new PrintWriter(w));
+    observed.add(w.toString());
+  }
+
+  @Test
+  void noCanaryEverLeaks() {
+    TestKeys.FlakyKek kek = new TestKeys.FlakyKek(TestKeys.freshKek());
+    CorruptingStore store = new CorruptingStore(SubmissionStore.inMemory());
+    FormSchema form = Forms.card();
+    Map<String, String> ok = values();
+    ok.put("cvc", "731");
+
+    try (SecureForms forms = forms(kek, store)) {
+      // 1. invalid input: every field broken, with the canaries in the values
+      Map<String, String> bad = new HashMap<>(CANARIES);
+      bad.put("pan", "4929 3851 0467 2213");
+      bad.put("exp", "07/2038x");
+      bad.put("email", "canary.f00d.cafe@@zzz-canary.example");
+      bad.put("unknown-" + "Zyxwvut", "Canary Zyxwvut Qqqjjj");
+      see(assertThrows(InvalidSubmissionException.class, () -> forms.submit(form, "conv-1", bad)));
+
+      // 2. KEK down while sealing
+      kek.down.set(true);
+      see(assertThrows(SecureFormsException.class, () -> forms.submit(form, "conv-1", ok)));
+      kek.down.set(false);
+
+      // 3. a good submission: receipt, status, normalised values
+      SubmissionReceipt receipt = forms.submit(form, "conv-1", ok);
+      see(receipt);
+      see(forms.status(receipt.id()).orElseThrow());
+      NormalizedValues nv = form.normalize(ok, clock.instant());
+      see(nv);
+      nv.close();
+      see(store.find(receipt.id(), clock.instant()).orElseThrow());
+      see(store.find(receipt.id(), clock.instant()).orElseThrow().metadata());
+
+      // 4. KEK down while revealing
+      kek.down.set(true);
+      see(assertThrows(DecryptionException.class, () -> forms.reveal(receipt.id(), Viewer.of("op-1"))));
+      kek.down.set(false);
+
+      // 5. a tampered envelope
+      store.corrupt.set(true);
+      see(assertThrows(DecryptionException.class, () -> forms.reveal(receipt.id(), Viewer.of("op-1"))));
+      store.corrupt.set(false);
+
+      // 6. denied by the authorizer
+      try (SecureForms strict = SecureForms.builder().keyEncryptionKey(kek).store(store).clock(clock)
+          .retentionScheduler(RetentionScheduler.disabled())
+          .revealAuthorizer((viewer, status) -> false).build()) {
+        see(assertThrows(RevealDeniedException.class, () -> strict.reveal(receipt.id(), Viewer.of("op-2"))));
+      }
+
+      // 7. a store that fails
+      store.failing.set(true);
+      see(assertThrows(StoreException.class, () -> forms.reveal(receipt.id(), Viewer.of("op-1"))));
+      store.failing.set(false);
+
+      // 8. the reveal itself: only the toString of the plaintext holder is observed
+      try (RevealedSubmission r = forms.reveal(receipt.id(), Viewer.of("op-1")).orElseThrow()) {
+        see(r);
+        assertEquals("4929385104672212", r.value("pan"));
+        assertThrows(java.util.NoSuchElementException.class, () -> r.value("nope"));
+        see(assertThrows(java.util.NoSuchElementException.class, () -> r.value("nope")));
+      }
+
+      // 9. retention paths
+      SubmissionReceipt second = forms.submit(form, "conv-2", ok);
+      forms.purgeField(second.id(), "cvc");
+      forms.conversationEnded("conv-2");
+      clock.advance(Duration.ofHours(2));
+      forms.purgeDue();
+      SubmissionReceipt third = forms.submit(form, "conv-3", ok);
+      forms.purge(third.id());
+      see(forms);
+    }
+    for (FormEvent e : events) {
+      see(e);
+      see(e.toJson());
+    }
+    for (AuditRecord r : audit.records()) {
+      see(r);
+    }
+    observed.addAll(CapturingLogs.lines());
+
+    assertTrue(CapturingLogs.lines().size() >= 5, "the lifecycle logged at TRACE/DEBUG/WARN: " + CapturingLogs.lines());
+    assertTrue(events.size() >= 8, "events were produced");
+    for (String text : observed) {
+      for (Map.Entry<String, String> c : CANARIES.entrySet()) {
+        for (String form2 : forms(c.getValue())) {
+          assertFalse(text.contains(form2), "canary of '" + c.getKey() + "' (" + form2 + ") leaked in: " + text);
+        }
+      }
+    }
+  }
+
+  /** The forms a leaked value could take: plain, hex and base64 of its UTF-8. */
+  private static List<String> forms(String canary) {
+    byte[] b = canary.getBytes(StandardCharsets.UTF_8);
+    return List.of(canary, HexFormat.of().formatHex(b), HexFormat.of().withUpperCase().formatHex(b),
+        Base64.getEncoder().encodeToString(b), Base64.getUrlEncoder().withoutPadding().encodeToString(b));
+  }
+
+  /** A store that can corrupt envelopes on the way out, or fail. */
+  static final class CorruptingStore implements SubmissionStore {
+    final SubmissionStore delegate;
+    final AtomicBoolean corrupt = new AtomicBoolean();
+    final AtomicBoolean failing = new AtomicBoolean();
+
+    CorruptingStore(SubmissionStore delegate) {
+      this.delegate = delegate;
+    }
+
+    private StoredSubmission maybeCorrupt(StoredSubmission s) {
+      if (!corrupt.get()) {
+        return s;
+      }
+      byte[] e = s.envelope();
+      e[e.length - 3] ^= 0x10;
+      return new StoredSubmission(s.metadata(), e);
+    }
+
+    private void maybeFail() {
+      if (failing.get()) {
+        throw new StoreException("claim failed", "40001");
+      }
+    }
+
+    @Override
+    public void insert(StoredSubmission submission) {
+      maybeFail();
+      delegate.insert(submission);
+    }
+
+    @Override
+    public Optional<StoredSubmission> find(SubmissionId id, Instant now) {
+      return delegate.find(id, now);
+    }
+
+    @Override
+    public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
+      maybeFail();
+      return delegate.claim(id, now, s -> action.run(maybeCorrupt(s)));
+    }
+
+    @Override
+    public List<StoredSubmission> findByConversation(String conversationId, Instant now) {
+      return delegate.findByConversation(conversationId, now);
+    }
+
+    @Override
+    public boolean replace(StoredSubmission replacement, long expectedVersion) {
+      return delegate.replace(replacement, expectedVersion);
+    }
+
+    @Override
+    public Optional<SubmissionMetadata> delete(SubmissionId id) {
+      return delegate.delete(id);
+    }
+
+    @Override
+    public List<SubmissionMetadata> purgeDue(Instant now, int batchSize) {
+      return delegate.purgeDue(now, batchSize);
+    }
+
+    @Override
+    public List<StoredSubmission> findFieldPurgeDue(Instant now, int limit) {
+      return delegate.findFieldPurgeDue(now, limit);
+    }
+  }
+}
