@@ -3,7 +3,9 @@ package dev.lhn.secureforms.internal;
 import static java.util.Objects.requireNonNull;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.aead.internal.AesGcmJceUtil;
 import com.google.crypto.tink.aead.internal.InsecureNonceAesGcmJce;
+import com.google.crypto.tink.subtle.EngineFactory;
 import com.google.crypto.tink.subtle.Random;
 import dev.lhn.secureforms.DecryptionException;
 import dev.lhn.secureforms.SecureFormsException;
@@ -15,6 +17,8 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.function.Predicate;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
 
 /**
  * Sealed envelope format v1 (docs/FORMAT.md): a fresh 32-byte data key (DEK) per submission wrapped by
@@ -32,7 +36,10 @@ import java.util.function.Predicate;
  * <p>The DEK is used for exactly one submission and never re-encrypts: per-field purges drop a field's
  * bytes, key rotation re-wraps the DEK. A counter nonce is therefore unique under its key (the argument
  * TLS 1.3 and HPKE make for sequence-number nonces), which saves a CSPRNG call and 12 bytes per field;
- * Tink's {@link InsecureNonceAesGcmJce} is the primitive for exactly that use.
+ * Tink's {@link InsecureNonceAesGcmJce} is the primitive for exactly that use. The field loop does what
+ * that primitive does (same key check, parameters, provider and FIPS rule) on a {@link Cipher} of its own,
+ * so that it can write each ciphertext straight into the envelope, read each one in place, and leave the
+ * thread's Tink cipher to a local KEK, whose key schedule then stays cached between submissions.
  *
  * <p>Thread-safe. Every length is checked against the remaining input and the format's limits before any
  * allocation or KEK call. Every failure to open is one {@link DecryptionException}, without a cause.
@@ -48,6 +55,20 @@ public final class Envelope {
   static final int MAX_FIELD_CIPHERTEXT = FormSchema.MAX_TOTAL_BYTES + TAG_BYTES;
   private static final byte AD_FIELD = 'F';
   private static final byte AD_DEK = 'K';
+  /** The longest field name (as {@code Field.NAME} allows). */
+  private static final int MAX_NAME = 64;
+
+  /**
+   * The field cipher: AES/GCM/NoPadding from Tink's {@link EngineFactory}, like Tink's own thread-local
+   * cipher, but a separate one (see the class comment).
+   */
+  private static final ThreadLocal<Cipher> DEK_CIPHER = ThreadLocal.withInitial(() -> {
+    try {
+      return EngineFactory.CIPHER.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  });
 
   private final Aead kek;
 
@@ -63,8 +84,10 @@ public final class Envelope {
     byte[] form = ascii(formId);
     byte[][] names = new byte[n][];
     int size = 1 + 16 + 1 + form.length + 4 + 2 + 2;
+    int longestName = 0;
     for (int i = 0; i < n; i++) {
       names[i] = ascii(values.name(i));
+      longestName = Math.max(longestName, names[i].length);
       size += 1 + names[i].length + 1 + 4 + values.valueUtf8(i).length + TAG_BYTES;
     }
     byte[] dek = Random.randBytes(DEK_BYTES);
@@ -81,18 +104,27 @@ public final class Envelope {
       System.arraycopy(wrapped, 0, out, p, wrapped.length);
       p += wrapped.length;
       p = u16(out, p, n);
-      InsecureNonceAesGcmJce gcm = new InsecureNonceAesGcmJce(dek);
-      byte[] adPrefix = fieldAdPrefix(form, schemaVersion, id);
+      SecretKey key = dekSpec(dek);
+      Cipher gcm = DEK_CIPHER.get();
+      byte[] ad = fieldAdPrefix(form, schemaVersion, id, longestName);
+      int adPrefix = ad.length - 1 - longestName;
+      byte[] nonce = new byte[NONCE_BYTES];
       for (int i = 0; i < n; i++) {
         byte[] name = names[i];
         out[p++] = (byte) name.length;
         System.arraycopy(name, 0, out, p, name.length);
         p += name.length;
         out[p++] = (byte) i;
-        byte[] ct = gcm.encrypt(nonce(i), values.valueUtf8(i), fieldAd(adPrefix, name));
-        p = u32(out, p, ct.length);
-        System.arraycopy(ct, 0, out, p, ct.length);
-        p += ct.length;
+        byte[] pt = values.valueUtf8(i);
+        int ctLength = pt.length + TAG_BYTES;
+        p = u32(out, p, ctLength);
+        nonce[NONCE_BYTES - 1] = (byte) i;
+        gcm.init(Cipher.ENCRYPT_MODE, key, AesGcmJceUtil.getParams(nonce));
+        gcm.updateAAD(ad, 0, fieldAd(ad, adPrefix, name, 0, name.length));
+        if (gcm.doFinal(pt, 0, pt.length, out, p) != ctLength) {
+          throw new GeneralSecurityException("encryption failed");
+        }
+        p += ctLength;
       }
       if (p != size) {
         throw new IllegalStateException("envelope size mismatch: " + p + " != " + size);
@@ -143,18 +175,25 @@ public final class Envelope {
       if (dek.length != DEK_BYTES) {
         throw new DecryptionException("data key of submission " + id + " has the wrong length");
       }
-      InsecureNonceAesGcmJce gcm = new InsecureNonceAesGcmJce(dek);
-      byte[] adPrefix = fieldAdPrefix(form, schemaVersion, id);
+      SecretKey key = dekSpec(dek);
+      Cipher gcm = DEK_CIPHER.get();
+      byte[] ad = fieldAdPrefix(form, schemaVersion, id, MAX_NAME);
+      int adPrefix = ad.length - 1 - MAX_NAME;
+      byte[] nonce = new byte[NONCE_BYTES];
       for (int i = 0; i < parsed.fieldCount; i++) {
         String name = parsed.names[i];
         if (!wanted.test(name)) {
           continue;
         }
-        int off = parsed.ctOffsets[i];
-        byte[] ct = Arrays.copyOfRange(envelope, off, off + parsed.ctLengths[i]);
         byte[] pt;
         try {
-          pt = gcm.decrypt(nonce(parsed.nonceIndex[i]), ct, fieldAd(adPrefix, ascii(name)));
+          // the name's bytes in the envelope are the ASCII of `name`: parse() checked them
+          int nameAt = parsed.fieldStarts[i] + 1;
+          int adLength = fieldAd(ad, adPrefix, envelope, nameAt, envelope[nameAt - 1] & 0xFF);
+          nonce[NONCE_BYTES - 1] = (byte) parsed.nonceIndex[i];
+          gcm.init(Cipher.DECRYPT_MODE, key, AesGcmJceUtil.getParams(nonce));
+          gcm.updateAAD(ad, 0, adLength);
+          pt = gcm.doFinal(envelope, parsed.ctOffsets[i], parsed.ctLengths[i]);
         } catch (GeneralSecurityException e) {
           throw new DecryptionException("field '" + name + "' of submission " + id + " failed to authenticate");
         }
@@ -311,7 +350,7 @@ public final class Envelope {
           throw new DecryptionException("field '" + printable(name) + "' appears twice");
         }
       }
-      if (!dev.lhn.secureforms.schema.Field.NAME.matcher(name).matches()) {
+      if (!isFieldName(e, r.pos - nameLen, nameLen)) {
         throw new DecryptionException("a field name is not valid");
       }
       int nonce = r.u8("nonce index");
@@ -399,8 +438,13 @@ public final class Envelope {
     return ad;
   }
 
-  private static byte[] fieldAdPrefix(byte[] form, int schemaVersion, SubmissionId id) {
-    byte[] ad = new byte[2 + 1 + form.length + 4 + 16];
+  /**
+   * A buffer for every field's associated data of one envelope: the common prefix, then room for
+   * {@code nameLen name} of a name of up to {@code longestName} bytes, which {@link #fieldAd} writes for
+   * each field in turn.
+   */
+  private static byte[] fieldAdPrefix(byte[] form, int schemaVersion, SubmissionId id, int longestName) {
+    byte[] ad = new byte[2 + 1 + form.length + 4 + 16 + 1 + longestName];
     ad[0] = VERSION;
     ad[1] = AD_FIELD;
     ad[2] = (byte) form.length;
@@ -410,17 +454,38 @@ public final class Envelope {
     return ad;
   }
 
-  private static byte[] fieldAd(byte[] prefix, byte[] name) {
-    byte[] ad = Arrays.copyOf(prefix, prefix.length + 1 + name.length);
-    ad[prefix.length] = (byte) name.length;
-    System.arraycopy(name, 0, ad, prefix.length + 1, name.length);
-    return ad;
+  /** Completes the associated data in {@code ad} after {@code prefix} bytes with one field's name; returns its length. */
+  private static int fieldAd(byte[] ad, int prefix, byte[] name, int offset, int length) {
+    ad[prefix] = (byte) length;
+    System.arraycopy(name, offset, ad, prefix + 1, length);
+    return prefix + 1 + length;
   }
 
-  private static byte[] nonce(int index) {
-    byte[] n = new byte[NONCE_BYTES];
-    n[11] = (byte) index;
-    return n;
+  /** The DEK as a JCE key, checked as {@link InsecureNonceAesGcmJce}'s constructor checks it. */
+  private static SecretKey dekSpec(byte[] dek) throws GeneralSecurityException {
+    if (!InsecureNonceAesGcmJce.FIPS.isCompatible()) {
+      throw new GeneralSecurityException(
+          "Can not use AES-GCM in FIPS-mode, as BoringCrypto module is not available.");
+    }
+    return AesGcmJceUtil.getSecretKey(dek);
+  }
+
+  /** {@code Field.NAME} ({@code [A-Za-z][A-Za-z0-9_.-]{0,63}}) on the name's ASCII bytes, without a regex. */
+  private static boolean isFieldName(byte[] b, int off, int len) {
+    if (len < 1 || len > MAX_NAME || !isLetter(b[off])) {
+      return false;
+    }
+    for (int i = off + 1; i < off + len; i++) {
+      byte c = b[i];
+      if (!isLetter(c) && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLetter(byte c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
   }
 
   private static byte[] ascii(String s) {
