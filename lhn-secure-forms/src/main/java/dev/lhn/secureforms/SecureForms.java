@@ -154,9 +154,52 @@ public final class SecureForms implements AutoCloseable {
     requireNonNull(id, "id");
     requireNonNull(viewer, "viewer");
     Instant now = now();
+    if (authorizer != RevealAuthorizer.ALLOW_ALL && !authorize(id, viewer, now)) {
+      return Optional.empty();
+    }
+    SubmissionMetadata[] claimedMeta = new SubmissionMetadata[1];
+    RevealedSubmission[] produced = new RevealedSubmission[1];
+    Optional<RevealedSubmission> revealed;
+    try {
+      revealed = store.claim(id, now, claimed -> {
+        SubmissionMetadata cm = claimed.metadata();
+        claimedMeta[0] = cm;
+        Set<String> due = cm.fieldsDue(now);
+        Envelope.Opened opened = envelope.open(claimed.envelope(), cm.id(), cm.formId(),
+            cm.schemaVersion(), name -> !due.contains(name));
+        produced[0] = new RevealedSubmission(cm.id(), cm.formId(), cm.conversationId(),
+            cm.viewsLeft() - 1, opened.names(), opened.values());
+        return produced[0];
+      });
+    } catch (RuntimeException e) {
+      if (produced[0] != null) {
+        produced[0].close();
+      }
+      LOG.warn("reveal of submission {} failed ({}); nothing was consumed", id, e.getClass().getSimpleName());
+      SubmissionMetadata m = claimedMeta[0] != null ? claimedMeta[0] : findQuietly(id, now);
+      emit(new FormEvent.RevealFailed(id, m == null ? null : m.formId(), m == null ? null : m.conversationId(),
+          viewer.operatorId(), now, e.getClass().getSimpleName()));
+      throw e;
+    }
+    revealed.ifPresent(r -> {
+      LOG.debug("submission {} revealed to '{}', {} views left", id, viewer.operatorId(), r.viewsLeft());
+      emit(new FormEvent.Revealed(id, r.formId(), r.conversationId(), viewer.operatorId(), now, r.viewsLeft()));
+      if (r.viewsLeft() == 0) {
+        emit(new FormEvent.Purged(id, r.formId(), r.conversationId(), viewer.operatorId(), now,
+            PurgeReason.REVEALED, null));
+      }
+    });
+    return revealed;
+  }
+
+  /**
+   * Asks the authorizer with the submission's status; a denial is audited and thrown, a missing
+   * submission returns {@code false}. Skipped for {@link RevealAuthorizer#ALLOW_ALL}, which saves a read.
+   */
+  private boolean authorize(SubmissionId id, Viewer viewer, Instant now) {
     Optional<StoredSubmission> found = store.find(id, now);
     if (found.isEmpty()) {
-      return Optional.empty();
+      return false;
     }
     SubmissionMetadata m = found.get().metadata();
     boolean allowed;
@@ -170,36 +213,15 @@ public final class SecureForms implements AutoCloseable {
       emit(new FormEvent.RevealDenied(id, m.formId(), m.conversationId(), viewer.operatorId(), now));
       throw new RevealDeniedException(id, viewer.operatorId());
     }
-    RevealedSubmission[] produced = new RevealedSubmission[1];
-    Optional<RevealedSubmission> revealed;
+    return true;
+  }
+
+  private SubmissionMetadata findQuietly(SubmissionId id, Instant now) {
     try {
-      revealed = store.claim(id, now, claimed -> {
-        SubmissionMetadata cm = claimed.metadata();
-        Set<String> due = cm.fieldsDue(now);
-        Envelope.Opened opened = envelope.open(claimed.envelope(), cm.id(), cm.formId(),
-            cm.schemaVersion(), name -> !due.contains(name));
-        produced[0] = new RevealedSubmission(cm.id(), cm.formId(), cm.conversationId(),
-            cm.viewsLeft() - 1, opened.names(), opened.values());
-        return produced[0];
-      });
+      return store.find(id, now).map(StoredSubmission::metadata).orElse(null);
     } catch (RuntimeException e) {
-      if (produced[0] != null) {
-        produced[0].close();
-      }
-      LOG.warn("reveal of submission {} failed ({}); nothing was consumed", id, e.getClass().getSimpleName());
-      emit(new FormEvent.RevealFailed(id, m.formId(), m.conversationId(), viewer.operatorId(), now,
-          e.getClass().getSimpleName()));
-      throw e;
+      return null;
     }
-    revealed.ifPresent(r -> {
-      LOG.debug("submission {} revealed to '{}', {} views left", id, viewer.operatorId(), r.viewsLeft());
-      emit(new FormEvent.Revealed(id, r.formId(), r.conversationId(), viewer.operatorId(), now, r.viewsLeft()));
-      if (r.viewsLeft() == 0) {
-        emit(new FormEvent.Purged(id, r.formId(), r.conversationId(), viewer.operatorId(), now,
-            PurgeReason.REVEALED, null));
-      }
-    });
-    return revealed;
   }
 
   // ------------------------------------------------------------------ retention

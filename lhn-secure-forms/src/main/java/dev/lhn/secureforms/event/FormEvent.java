@@ -117,7 +117,8 @@ public sealed interface FormEvent {
 
   /**
    * A reveal failed (decryption or storage); nothing was consumed. {@code error} is the failure's type
-   * name, such as {@code DecryptionException}.
+   * name, such as {@code DecryptionException}. {@code formId} and {@code conversationId} are {@code null}
+   * when the store failed before the submission could be read.
    */
   record RevealFailed(SubmissionId submissionId, String formId, String conversationId, String operatorId,
       Instant at, String error) implements FormEvent {
