@@ -130,7 +130,10 @@ public final class Envelope {
         throw new IllegalStateException("envelope size mismatch: " + p + " != " + size);
       }
       return out;
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | RuntimeException e) {
+      if (e instanceof SecureFormsException sfe) {
+        throw sfe;
+      }
       throw new SecureFormsException("sealing failed: the key-encryption key or the cipher failed ("
           + e.getClass().getSimpleName() + ")");
     } finally {
