@@ -242,11 +242,13 @@ public final class SecureForms implements AutoCloseable {
           ? null : s.withMetadata(m.withConversationEnded(now)));
       if (after.isPresent()) {
         updated++;
-        if (after.get().isDue(now)) {
-          store.delete(after.get().id()).ifPresent(gone -> emit(new FormEvent.Purged(gone.id(),
+        SubmissionMetadata m = after.get();
+        emit(new FormEvent.ConversationEnded(m.id(), m.formId(), m.conversationId(), now, m.purgeAt()));
+        if (m.isDue(now)) {
+          store.delete(m.id()).ifPresent(gone -> emit(new FormEvent.Purged(gone.id(),
               gone.formId(), gone.conversationId(), null, now, gone.dueReason(), null)));
         } else {
-          purgeDueFields(store.find(after.get().id(), now).orElse(null), now);
+          purgeDueFields(store.find(m.id(), now).orElse(null), now);
         }
       }
     }
@@ -260,11 +262,21 @@ public final class SecureForms implements AutoCloseable {
    * @return whether it existed
    */
   public boolean purge(SubmissionId id) {
+    return purge(id, null);
+  }
+
+  /**
+   * Purges a whole submission now, due or not, on behalf of an operator (recorded in the event).
+   *
+   * @param by who purged it, or {@code null}
+   * @return whether it existed
+   */
+  public boolean purge(SubmissionId id, Viewer by) {
     requireNonNull(id, "id");
     Instant now = now();
     Optional<SubmissionMetadata> gone = store.delete(id);
-    gone.ifPresent(m -> emit(new FormEvent.Purged(id, m.formId(), m.conversationId(), null, now,
-        PurgeReason.MANUAL, null)));
+    gone.ifPresent(m -> emit(new FormEvent.Purged(id, m.formId(), m.conversationId(),
+        by == null ? null : by.operatorId(), now, PurgeReason.MANUAL, null)));
     return gone.isPresent();
   }
 
@@ -276,11 +288,21 @@ public final class SecureForms implements AutoCloseable {
    * @return whether the field was stored (and is now gone)
    */
   public boolean purgeField(SubmissionId id, String field) {
+    return purgeField(id, field, null);
+  }
+
+  /**
+   * Purges one field now on behalf of an operator (recorded in the event); see
+   * {@link #purgeField(SubmissionId, String)}.
+   *
+   * @param by who purged it, or {@code null}
+   */
+  public boolean purgeField(SubmissionId id, String field, Viewer by) {
     requireNonNull(id, "id");
     requireNonNull(field, "field");
     Instant now = now();
     Optional<StoredSubmission> s = store.find(id, now);
-    return s.isPresent() && dropFields(s.get(), Set.of(field), now, null) > 0;
+    return s.isPresent() && dropFields(s.get(), Set.of(field), now, by == null ? null : by.operatorId()) > 0;
   }
 
   /**

@@ -32,7 +32,7 @@ public record SubmissionStatus(
     Map<String, String> preview) {
 
   public SubmissionStatus {
-    preview = Map.copyOf(preview);
+    preview = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(preview));
   }
 
   /** The status of stored metadata at {@code now}: fields whose own deadline passed are left out. */

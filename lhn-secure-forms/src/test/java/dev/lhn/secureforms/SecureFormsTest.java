@@ -313,4 +313,38 @@ class SecureFormsTest {
     assertThrows(IllegalArgumentException.class, () -> forms.conversationEnded(""));
     assertThrows(NullPointerException.class, () -> forms.conversationEnded(null));
   }
+
+  @Test
+  void status_previewKeepsFormOrder() {
+    SubmissionReceipt receipt = submitCard();
+    assertEquals(List.of("name", "pan", "exp", "cvc", "postal", "email"),
+        List.copyOf(forms.status(receipt.id()).orElseThrow().preview().keySet()));
+  }
+
+  @Test
+  void onDemandPurges_nameTheOperator() {
+    SubmissionReceipt receipt = submitCard();
+    assertTrue(forms.purgeField(receipt.id(), "cvc", Viewer.of("cashier-3")));
+    assertTrue(forms.purge(receipt.id(), Viewer.of("cashier-3")));
+    List<FormEvent.Purged> purges = events.stream().filter(e -> e instanceof FormEvent.Purged)
+        .map(e -> (FormEvent.Purged) e).toList();
+    assertEquals(2, purges.size());
+    assertEquals(PurgeReason.FIELD, purges.get(0).reason());
+    assertEquals("cvc", purges.get(0).field());
+    assertEquals(PurgeReason.MANUAL, purges.get(1).reason());
+    purges.forEach(p -> assertEquals("cashier-3", p.operatorId()));
+  }
+
+  @Test
+  void conversationEnded_emitsTheNewDeadline() {
+    SubmissionReceipt receipt = submitCard();
+    clock.advance(Duration.ofMinutes(10));
+    forms.conversationEnded("conversation-42");
+    FormEvent.ConversationEnded e = events.stream().filter(ev -> ev instanceof FormEvent.ConversationEnded)
+        .map(ev -> (FormEvent.ConversationEnded) ev).findFirst().orElseThrow();
+    assertEquals(receipt.id(), e.submissionId());
+    assertEquals(Instant.parse("2026-11-29T11:10:00Z"), e.purgeAt());
+    assertTrue(e.toJson().endsWith("\"purgeAt\":\"2026-11-29T11:10:00Z\"}"), e.toJson());
+    assertEquals(0, forms.conversationEnded("conversation-42"), "ending it again changes nothing");
+  }
 }

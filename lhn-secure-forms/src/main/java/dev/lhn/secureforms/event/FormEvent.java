@@ -57,6 +57,8 @@ public sealed interface FormEvent {
         if (p.field() != null) {
           g.writeStringField("field", p.field());
         }
+      } else if (this instanceof ConversationEnded c) {
+        g.writeStringField("purgeAt", c.purgeAt().toString());
       } else if (this instanceof RevealFailed f) {
         g.writeStringField("error", f.error());
       } else if (this instanceof PurgeFailed f) {
@@ -67,6 +69,24 @@ public sealed interface FormEvent {
       throw new UncheckedIOException(e);
     }
     return w.toString();
+  }
+
+  /**
+   * The submission's conversation ended; {@code purgeAt} is its deadline now (moved earlier when its form
+   * purges after the conversation's end, unchanged otherwise).
+   */
+  record ConversationEnded(SubmissionId submissionId, String formId, String conversationId, Instant at,
+      Instant purgeAt) implements FormEvent {
+    public ConversationEnded {
+      requireNonNull(submissionId, "submissionId");
+      requireNonNull(at, "at");
+      requireNonNull(purgeAt, "purgeAt");
+    }
+
+    @Override
+    public String type() {
+      return "conversation-ended";
+    }
   }
 
   /** A submission was validated, sealed and stored. */

@@ -20,7 +20,7 @@ public final class NormalizedValues implements AutoCloseable {
     this.schema = schema;
     this.names = names;
     this.values = values;
-    this.preview = Map.copyOf(preview);
+    this.preview = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(preview));
   }
 
   public FormSchema schema() {
@@ -54,7 +54,7 @@ public final class NormalizedValues implements AutoCloseable {
     return new String(valueUtf8(i), StandardCharsets.UTF_8);
   }
 
-  /** Masked previews by field name, computed from the schema's masking rules; safe to show and store. */
+  /** Masked previews by field name, in form order, computed from the schema's masking rules; safe to show and store. */
   public Map<String, String> preview() {
     return preview;
   }
