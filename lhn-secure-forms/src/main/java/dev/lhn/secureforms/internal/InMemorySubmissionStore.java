@@ -38,6 +38,9 @@ public final class InMemorySubmissionStore implements SubmissionStore {
   public void insert(StoredSubmission submission) {
     requireNonNull(submission, "submission");
     SubmissionId id = submission.metadata().id();
+    if (rows.containsKey(id)) {
+      throw new DuplicateSubmissionException(id);
+    }
     if (count.incrementAndGet() > maxSubmissions) {
       count.decrementAndGet();
       throw new StoreFullException("in-memory store is full: it holds at most " + maxSubmissions
@@ -68,7 +71,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
       if (s.metadata().isDue(now)) {
         return s;
       }
-      result[0] = action.run(s);
+      result[0] = requireNonNull(action.run(s), "the claim action returned null");
       claimed[0] = true;
       if (s.metadata().viewsLeft() <= 1) {
         count.decrementAndGet();
@@ -78,7 +81,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
     });
     @SuppressWarnings("unchecked")
     T t = (T) result[0];
-    return claimed[0] ? Optional.ofNullable(t) : Optional.empty();
+    return claimed[0] ? Optional.of(t) : Optional.empty();
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.lhn.secureforms.retention.PurgeReason;
 import dev.lhn.secureforms.retention.RetentionPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.Set;
  * Everything a store keeps about a submission except its sealed envelope: ids, times, view counts,
  * deadlines and the masked preview. Never a plaintext value. Immutable.
  *
- * <p>Times are instants with millisecond precision (stores may keep epoch milliseconds). A submission is
+ * <p>Times are instants, truncated to milliseconds by the constructor (stores may keep epoch milliseconds). A submission is
  * <em>due</em> at {@code now} when {@code purgeAt <= now}; a due submission is never found, claimed or
  * shown, whether or not it has been physically purged yet.
  *
@@ -68,6 +69,14 @@ public record SubmissionMetadata(
     requireNonNull(fieldRetention, "fieldRetention");
     requireNonNull(preview, "preview");
     checkConversationId(conversationId);
+    // stores keep milliseconds: truncate here so that what goes in comes back equal
+    submittedAt = submittedAt.truncatedTo(ChronoUnit.MILLIS);
+    expiresAt = expiresAt.truncatedTo(ChronoUnit.MILLIS);
+    purgeAt = purgeAt.truncatedTo(ChronoUnit.MILLIS);
+    conversationEndedAt = conversationEndedAt == null ? null : conversationEndedAt.truncatedTo(ChronoUnit.MILLIS);
+    revealWindow = revealWindow == null ? null : Duration.ofMillis(revealWindow.toMillis());
+    purgeAfterConversationEnd = purgeAfterConversationEnd == null ? null
+        : Duration.ofMillis(purgeAfterConversationEnd.toMillis());
     if (maxViews < 1 || viewsLeft < 1 || viewsLeft > maxViews) {
       throw new IllegalArgumentException(
           "viewsLeft must be 1 to maxViews (" + maxViews + "), got " + viewsLeft);

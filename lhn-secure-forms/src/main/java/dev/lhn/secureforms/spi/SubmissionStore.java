@@ -93,9 +93,11 @@ public interface SubmissionStore {
    * their metadata as it was. Idempotent and safe to run concurrently from several instances: each due
    * submission is deleted and returned by exactly one call, no submission that is not due is touched,
    * and concurrent callers neither block each other for long nor deadlock. Callers loop until fewer
-   * than {@code batchSize} come back.
+   * than {@code batchSize} come back: a short batch means every submission due at {@code now} was purged
+   * or is held by a concurrent call that will purge it.
    *
    * @param batchSize 1 to 10,000
+   * @throws IllegalArgumentException if {@code batchSize} is outside 1 to 10,000
    */
   List<SubmissionMetadata> purgeDue(Instant now, int batchSize);
 
@@ -103,6 +105,9 @@ public interface SubmissionStore {
    * Up to {@code limit} submissions, not due as a whole, that hold a field whose own deadline
    * ({@link SubmissionMetadata#fieldPurgeAt()}) has passed at {@code now}. Changes nothing; the library
    * then drops the fields with {@link #replace}.
+   *
+   * @param limit 1 to 10,000
+   * @throws IllegalArgumentException if {@code limit} is outside 1 to 10,000
    */
   List<StoredSubmission> findFieldPurgeDue(Instant now, int limit);
 }

@@ -1,0 +1,858 @@
+package dev.lhn.secureforms.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lhn.secureforms.DuplicateSubmissionException;
+import dev.lhn.secureforms.StoreException;
+import dev.lhn.secureforms.SubmissionId;
+import dev.lhn.secureforms.spi.ClaimAction;
+import dev.lhn.secureforms.spi.MetadataCodec;
+import dev.lhn.secureforms.spi.StoredSubmission;
+import dev.lhn.secureforms.spi.SubmissionMetadata;
+import dev.lhn.secureforms.spi.SubmissionStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SubmissionStore} in one table of a PostgreSQL, MariaDB, MySQL or H2 database, exact when many
+ * application instances share it: the database arbitrates every claim, replace and purge.
+ *
+ * <pre>{@code
+ * JdbcSubmissionStore store = JdbcSubmissionStore.builder(dataSource)
+ *     .tablePrefix("lsf_")     // optional, the default
+ *     .createSchema()          // optional: create the table if it is missing
+ *     .build();                // detects the database
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Claims</b> run in one short transaction that locks the row by its primary key (PostgreSQL,
+ *       MariaDB and H2 delete a last view and return it in one statement; otherwise
+ *       {@code SELECT ... FOR UPDATE}, then delete or count down), run the action while the row is locked,
+ *       and commit only if the action returned. If it throws, the transaction is rolled back and the
+ *       action's exception is rethrown unchanged. Concurrent claims of one row queue on its lock, in every
+ *       JVM that shares the database.
+ *   <li><b>Purges</b> delete one batch of due rows per call in one short transaction, locking them with
+ *       {@code FOR UPDATE SKIP LOCKED} in {@code purge_at} order, so concurrent purgers take disjoint rows
+ *       and never wait for each other.
+ *   <li><b>Errors</b>: every {@link SQLException} becomes a {@link StoreException} that names the operation
+ *       and carries the SQL state, never the driver's message (it can echo bind values) and never the
+ *       exception itself as a cause. A method that throws has changed nothing.
+ *   <li>Times are bound as epoch milliseconds (UTC); the JVM's and the session's time zones never matter.
+ * </ul>
+ *
+ * <p>Immutable and thread-safe. Every method borrows a connection from the {@link DataSource} and returns it
+ * before returning, with its auto-commit mode as it was; use a pooling {@code DataSource}. See
+ * {@code docs/JDBC.md} for the table layout and the recommended driver settings.
+ */
+public final class JdbcSubmissionStore implements SubmissionStore {
+  /** The default table prefix. */
+  public static final String DEFAULT_TABLE_PREFIX = "lsf_";
+  /** The schema version this release reads and writes (see {@code migration/README.md} in the jar). */
+  public static final int SCHEMA_VERSION = 1;
+
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcSubmissionStore.class);
+  private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
+  private static final int MAX_BATCH = 10_000;
+  private static final int MAX_FORM_ID_LENGTH = 64;
+  private static final int DELETE_CHUNK = 500;
+
+  private final DataSource dataSource;
+  private final Dialect dialect;
+  private final boolean databaseClock;
+  private final Sql sql;
+
+  private JdbcSubmissionStore(DataSource dataSource, Dialect dialect, String tablePrefix, boolean databaseClock,
+      boolean skipLocked) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.databaseClock = databaseClock;
+    this.sql = new Sql(dialect, tablePrefix, databaseClock, skipLocked);
+  }
+
+  /** A builder for a store on {@code dataSource}. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(requireNonNull(dataSource, "dataSource"));
+  }
+
+  /**
+   * The DDL of schema version {@value #SCHEMA_VERSION} for {@code dialect} with {@code tablePrefix} filled
+   * in: what {@link Builder#createSchema()} runs, for those who create tables with their own tools.
+   *
+   * @throws IllegalArgumentException if the prefix does not match {@code [a-z_][a-z0-9_]{0,30}}
+   */
+  public static String ddl(Dialect dialect, String tablePrefix) {
+    requireNonNull(dialect, "dialect");
+    checkPrefix(tablePrefix);
+    String path = "/" + dialect.schemaResource();
+    try (InputStream in = JdbcSubmissionStore.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("the jar lacks " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${prefix}", tablePrefix);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + path, e);
+    }
+  }
+
+  /** The database this store speaks to. */
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The table this store keeps submissions in: the prefix followed by {@code submissions}. */
+  public String tableName() {
+    return sql.table;
+  }
+
+  // ------------------------------------------------------------------------------------------- the SPI
+
+  @Override
+  public void insert(StoredSubmission submission) {
+    requireNonNull(submission, "submission");
+    SubmissionMetadata m = submission.metadata();
+    if (m.formId().length() > MAX_FORM_ID_LENGTH) {
+      throw new IllegalArgumentException("formId must have at most " + MAX_FORM_ID_LENGTH
+          + " characters to fit the form_id column, got " + m.formId().length());
+    }
+    String op = "insert of submission " + m.id();
+    try {
+      singleStatement(op, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.insert)) {
+          ps.setBytes(1, m.id().toBytes());
+          bindContent(ps, 2, submission);
+          setNullableInstant(ps, 17, m.fieldPurgeAt());
+          ps.executeUpdate();
+        } catch (SQLException e) {
+          if (isDuplicateKey(e)) {
+            throw new DuplicateKey();
+          }
+          throw e;
+        }
+        return null;
+      });
+    } catch (DuplicateKey e) {
+      throw new DuplicateSubmissionException(m.id());
+    }
+  }
+
+  @Override
+  public Optional<StoredSubmission> find(SubmissionId id, Instant now) {
+    requireNonNull(id, "id");
+    long nowMs = requireNonNull(now, "now").toEpochMilli();
+    return Optional.ofNullable(singleStatement("find of submission " + id, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.find)) {
+        ps.setBytes(1, id.toBytes());
+        ps.setLong(2, nowMs);
+        return readOne(ps);
+      }
+    }));
+  }
+
+  @Override
+  public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
+    requireNonNull(id, "id");
+    requireNonNull(now, "now");
+    requireNonNull(action, "action");
+    String op = "claim of submission " + id;
+    try {
+      return transaction(op, c -> {
+        StoredSubmission claimed = null;
+        boolean deleted = false;
+        if (sql.claimLastView != null) {
+          try (PreparedStatement ps = c.prepareStatement(sql.claimLastView)) {
+            ps.setBytes(1, id.toBytes());
+            claimed = readOne(ps);
+            deleted = claimed != null;
+          }
+        }
+        if (claimed == null) {
+          try (PreparedStatement ps = c.prepareStatement(sql.lockForClaim)) {
+            ps.setBytes(1, id.toBytes());
+            claimed = readOne(ps);
+          }
+        }
+        if (claimed == null || claimed.metadata().isDue(now)) {
+          throw NothingToClaim.INSTANCE; // rolls back: a due row stays for the purge
+        }
+        // The row is locked (or deleted) by this open transaction: the action runs while we hold it.
+        T result = Objects.requireNonNull(action.run(claimed), "the claim action returned null");
+        if (!deleted) {
+          SubmissionMetadata m = claimed.metadata();
+          int changed;
+          if (m.viewsLeft() <= 1) {
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteById)) {
+              ps.setBytes(1, id.toBytes());
+              changed = ps.executeUpdate();
+            }
+          } else {
+            SubmissionMetadata after = m.afterView(now);
+            try (PreparedStatement ps = c.prepareStatement(sql.countDown)) {
+              ps.setInt(1, after.viewsLeft());
+              ps.setLong(2, after.version());
+              ps.setLong(3, after.purgeAt().toEpochMilli());
+              ps.setBytes(4, id.toBytes());
+              ps.setLong(5, m.version());
+              changed = ps.executeUpdate();
+            }
+          }
+          if (changed != 1) {
+            throw new StoreException(op + " failed: the locked row changed under the lock");
+          }
+        }
+        return Optional.of(result);
+      });
+    } catch (NothingToClaim e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public List<StoredSubmission> findByConversation(String conversationId, Instant now) {
+    requireNonNull(conversationId, "conversationId");
+    long nowMs = requireNonNull(now, "now").toEpochMilli();
+    return singleStatement("lookup of a conversation's submissions", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.findByConversation)) {
+        ps.setString(1, conversationId);
+        ps.setLong(2, nowMs);
+        return readAll(ps);
+      }
+    });
+  }
+
+  @Override
+  public boolean replace(StoredSubmission replacement, long expectedVersion) {
+    requireNonNull(replacement, "replacement");
+    SubmissionMetadata m = replacement.metadata();
+    if (m.version() != expectedVersion + 1) {
+      throw new IllegalArgumentException("replacement version must be expectedVersion + 1 ("
+          + (expectedVersion + 1) + "), got " + m.version());
+    }
+    if (m.formId().length() > MAX_FORM_ID_LENGTH) {
+      throw new IllegalArgumentException("formId must have at most " + MAX_FORM_ID_LENGTH
+          + " characters to fit the form_id column, got " + m.formId().length());
+    }
+    return singleStatement("replace of submission " + m.id(), c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.replace)) {
+        bindContent(ps, 1, replacement);
+        setNullableInstant(ps, 16, m.fieldPurgeAt());
+        ps.setBytes(17, m.id().toBytes());
+        ps.setLong(18, expectedVersion);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public Optional<SubmissionMetadata> delete(SubmissionId id) {
+    requireNonNull(id, "id");
+    String op = "delete of submission " + id;
+    if (sql.deleteReturning != null) {
+      return Optional.ofNullable(singleStatement(op, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.deleteReturning)) {
+          ps.setBytes(1, id.toBytes());
+          return readOneMetadata(ps);
+        }
+      }));
+    }
+    return transaction(op, c -> {
+      SubmissionMetadata m;
+      try (PreparedStatement ps = c.prepareStatement(sql.lockForDelete)) {
+        ps.setBytes(1, id.toBytes());
+        m = readOneMetadata(ps);
+      }
+      if (m == null) {
+        return Optional.<SubmissionMetadata>empty();
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.deleteById)) {
+        ps.setBytes(1, id.toBytes());
+        ps.executeUpdate();
+      }
+      return Optional.of(m);
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>With {@link Builder#useDatabaseClock()}, "due" is decided by the database's clock and {@code now} is
+   * only checked for {@code null}.
+   */
+  @Override
+  public List<SubmissionMetadata> purgeDue(Instant now, int batchSize) {
+    long nowMs = requireNonNull(now, "now").toEpochMilli();
+    checkBatch("batchSize", batchSize);
+    String op = "purge of due submissions";
+    if (sql.purgeReturning != null) {
+      // One statement locks (skipping rows other purgers hold), deletes and returns: atomic on its own.
+      return singleStatement(op, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.purgeReturning)) {
+          ps.setInt(sql.bindNow(ps, nowMs), batchSize);
+          return readAllMetadata(ps);
+        }
+      });
+    }
+    return transaction(op, c -> {
+      List<SubmissionMetadata> due;
+      if (dialect == Dialect.H2) {
+        due = lockDueInPages(c, nowMs, batchSize);
+      } else {
+        try (PreparedStatement ps = c.prepareStatement(sql.lockDueForPurge)) {
+          ps.setInt(sql.bindNow(ps, nowMs), batchSize);
+          due = readAllMetadata(ps);
+        }
+      }
+      int deleted = 0;
+      for (int from = 0; from < due.size(); from += DELETE_CHUNK) {
+        List<SubmissionMetadata> chunk = due.subList(from, Math.min(due.size(), from + DELETE_CHUNK));
+        try (PreparedStatement ps = c.prepareStatement(sql.deleteIds(chunk.size()))) {
+          for (int i = 0; i < chunk.size(); i++) {
+            ps.setBytes(i + 1, chunk.get(i).id().toBytes());
+          }
+          deleted += ps.executeUpdate();
+        }
+      }
+      if (deleted != due.size()) {
+        throw new StoreException("purge of due submissions failed: locked " + due.size() + " rows but deleted "
+            + deleted);
+      }
+      return due;
+    });
+  }
+
+  /**
+   * H2's purge locking: pages through the due rows in (purge_at, id) order without locks and locks each
+   * page by id, skipping rows that other purgers hold, until a full batch is locked or no due row is left.
+   * So a batch comes back short only when every other due row is held by someone else, as with SKIP LOCKED
+   * and LIMIT elsewhere.
+   */
+  private List<SubmissionMetadata> lockDueInPages(Connection c, long nowMs, int batchSize) throws SQLException {
+    List<SubmissionMetadata> locked = new ArrayList<>();
+    long lastPurgeAt = 0;
+    byte[] lastId = null;
+    while (locked.size() < batchSize) {
+      int window = batchSize - locked.size();
+      List<byte[]> ids = new ArrayList<>(window);
+      try (PreparedStatement ps = c.prepareStatement(lastId == null ? sql.dueCandidates : sql.dueCandidatesAfter)) {
+        int i = sql.bindNow(ps, nowMs);
+        if (lastId != null) {
+          ps.setLong(i++, lastPurgeAt);
+          ps.setLong(i++, lastPurgeAt);
+          ps.setBytes(i++, lastId);
+        }
+        ps.setInt(i, window);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            lastId = rs.getBytes(1);
+            lastPurgeAt = rs.getLong(2);
+            ids.add(lastId);
+          }
+        }
+      }
+      for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
+        List<byte[]> chunk = ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK));
+        try (PreparedStatement ps = c.prepareStatement(sql.lockDueIds(chunk.size()))) {
+          int i = sql.bindNow(ps, nowMs);
+          for (byte[] id : chunk) {
+            ps.setBytes(i++, id);
+          }
+          locked.addAll(readAllMetadata(ps));
+        }
+      }
+      if (ids.size() < window) {
+        break;
+      }
+    }
+    return locked;
+  }
+
+  @Override
+  public List<StoredSubmission> findFieldPurgeDue(Instant now, int limit) {
+    long nowMs = requireNonNull(now, "now").toEpochMilli();
+    checkBatch("limit", limit);
+    return singleStatement("lookup of submissions with fields due", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.findFieldPurgeDue)) {
+        ps.setLong(1, nowMs);
+        ps.setLong(2, nowMs);
+        ps.setInt(3, limit);
+        return readAll(ps);
+      }
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcSubmissionStore[" + dialect + ", table=" + sql.table + (databaseClock ? ", database clock" : "")
+        + "]";
+  }
+
+  // ------------------------------------------------------------------------------------ binding, reading
+
+  /** Binds the 15 columns after {@code id}, in {@link Sql#COLUMNS} order, from {@code first} on. */
+  private static void bindContent(PreparedStatement ps, int first, StoredSubmission s) throws SQLException {
+    SubmissionMetadata m = s.metadata();
+    int i = first;
+    ps.setString(i++, m.formId());
+    ps.setInt(i++, m.schemaVersion());
+    ps.setString(i++, m.conversationId());
+    ps.setLong(i++, m.submittedAt().toEpochMilli());
+    ps.setLong(i++, m.version());
+    ps.setInt(i++, m.maxViews());
+    ps.setInt(i++, m.viewsLeft());
+    setNullableDuration(ps, i++, m.revealWindow());
+    ps.setLong(i++, m.expiresAt().toEpochMilli());
+    ps.setLong(i++, m.purgeAt().toEpochMilli());
+    setNullableDuration(ps, i++, m.purgeAfterConversationEnd());
+    setNullableInstant(ps, i++, m.conversationEndedAt());
+    ps.setString(i++, MetadataCodec.encodeFieldRetention(m.fieldRetention()));
+    ps.setString(i++, MetadataCodec.encodePreview(m.preview()));
+    ps.setBytes(i, s.envelope());
+  }
+
+  private static void setNullableInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
+    if (t == null) {
+      ps.setNull(i, Types.BIGINT);
+    } else {
+      ps.setLong(i, t.toEpochMilli());
+    }
+  }
+
+  private static void setNullableDuration(PreparedStatement ps, int i, Duration d) throws SQLException {
+    if (d == null) {
+      ps.setNull(i, Types.BIGINT);
+    } else {
+      ps.setLong(i, d.toMillis());
+    }
+  }
+
+  private static StoredSubmission readOne(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? read(rs) : null;
+    }
+  }
+
+  private static SubmissionMetadata readOneMetadata(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? readMetadata(rs) : null;
+    }
+  }
+
+  private static List<StoredSubmission> readAll(PreparedStatement ps) throws SQLException {
+    List<StoredSubmission> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(read(rs));
+      }
+    }
+    return out;
+  }
+
+  private static List<SubmissionMetadata> readAllMetadata(PreparedStatement ps) throws SQLException {
+    List<SubmissionMetadata> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(readMetadata(rs));
+      }
+    }
+    return out;
+  }
+
+  /** A row in {@link Sql#COLUMNS} order. */
+  private static StoredSubmission read(ResultSet rs) throws SQLException {
+    SubmissionMetadata m = readMetadata(rs);
+    return new StoredSubmission(m, rs.getBytes(16));
+  }
+
+  private static SubmissionMetadata readMetadata(ResultSet rs) throws SQLException {
+    SubmissionId id = SubmissionId.fromBytes(rs.getBytes(1));
+    try {
+      return new SubmissionMetadata(id, rs.getString(2), rs.getInt(3), rs.getString(4),
+          Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6), rs.getInt(7), rs.getInt(8), duration(rs, 9),
+          Instant.ofEpochMilli(rs.getLong(10)), Instant.ofEpochMilli(rs.getLong(11)), duration(rs, 12),
+          instant(rs, 13), MetadataCodec.decodeFieldRetention(rs.getString(14)),
+          MetadataCodec.decodePreview(rs.getString(15)));
+    } catch (IllegalArgumentException e) {
+      throw new StoreException("stored submission " + id + " is invalid: " + e.getMessage());
+    }
+  }
+
+  private static Duration duration(ResultSet rs, int i) throws SQLException {
+    long v = rs.getLong(i);
+    return rs.wasNull() ? null : Duration.ofMillis(v);
+  }
+
+  private static Instant instant(ResultSet rs, int i) throws SQLException {
+    long v = rs.getLong(i);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  }
+
+  private static void checkBatch(String name, int n) {
+    if (n < 1 || n > MAX_BATCH) {
+      throw new IllegalArgumentException(name + " must be 1 to " + MAX_BATCH + ", got " + n);
+    }
+  }
+
+  static String checkPrefix(String prefix) {
+    requireNonNull(prefix, "tablePrefix");
+    if (!PREFIX.matcher(prefix).matches()) {
+      String shown = prefix.length() > 40 ? prefix.substring(0, 40) + "..." : prefix;
+      throw new IllegalArgumentException(
+          "tablePrefix must match [a-z_][a-z0-9_]{0,30} (lower case, at most 31 characters), got '" + shown + "'");
+    }
+    return prefix;
+  }
+
+  // ------------------------------------------------------------------------------ connections, errors
+
+  @FunctionalInterface
+  private interface Work<R> {
+    R run(Connection c) throws SQLException;
+  }
+
+  /** Ends a claim's transaction with a rollback when there is nothing to claim; never escapes the store. */
+  private static final class NothingToClaim extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final NothingToClaim INSTANCE = new NothingToClaim();
+
+    private NothingToClaim() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Thrown inside {@link #insert}'s statement when the id is taken; never escapes the store. */
+  private static final class DuplicateKey extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DuplicateKey() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Runs one statement: atomic on its own in auto-commit mode; committed (or rolled back) here when the
+   * pool hands out connections with auto-commit off, so no transaction is ever left open.
+   */
+  private <R> R singleStatement(String op, Work<R> work) {
+    Connection c = connect(op);
+    try {
+      boolean auto = c.getAutoCommit();
+      try {
+        R r = work.run(c);
+        if (!auto) {
+          c.commit();
+        }
+        return r;
+      } catch (Throwable t) {
+        if (!auto) {
+          rollbackQuietly(c);
+        }
+        throw t;
+      }
+    } catch (SQLException e) {
+      throw translate(op, e);
+    } finally {
+      closeQuietly(c);
+    }
+  }
+
+  /**
+   * Runs {@code work} in one transaction: commits if it returns; if it throws, rolls back and rethrows
+   * unchanged (an {@link SQLException} becomes a {@link StoreException}). Auto-commit is switched back on
+   * only after the transaction ended: if even the rollback fails, the connection goes back with auto-commit
+   * off, so that neither the pool nor the driver commits the half-done work (pools roll back such
+   * connections or discard them). Once committed, the result is returned whatever happens afterwards.
+   */
+  private <R> R transaction(String op, Work<R> work) {
+    Connection c = connect(op);
+    try {
+      boolean auto = c.getAutoCommit();
+      if (auto) {
+        c.setAutoCommit(false);
+      }
+      boolean ended = false;
+      try {
+        R r = work.run(c);
+        c.commit();
+        ended = true;
+        return r;
+      } catch (Throwable t) {
+        ended = rollbackQuietly(c);
+        throw t;
+      } finally {
+        if (auto && ended) {
+          try {
+            c.setAutoCommit(true);
+          } catch (SQLException e) {
+            LOG.warn("restoring auto-commit after the {} failed (SQL state {})", op, e.getSQLState());
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw translate(op, e);
+    } finally {
+      closeQuietly(c);
+    }
+  }
+
+  private Connection connect(String op) {
+    try {
+      return dataSource.getConnection();
+    } catch (SQLException e) {
+      StoreException x = translate(op, e);
+      throw new StoreException(op + " failed: no connection from the data source", x.sqlState(), null);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("closing a connection failed (SQL state {})", stateOf(e));
+    }
+  }
+
+  private static boolean rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("rollback failed (SQL state {}); closing the connection without committing", stateOf(e));
+      return false;
+    }
+  }
+
+  private static String stateOf(Exception e) {
+    return e instanceof SQLException s ? s.getSQLState() : e.getClass().getSimpleName();
+  }
+
+  /**
+   * The store's exception for a driver failure: the operation, the vendor code and the SQL state; never the
+   * driver's message (it may quote bind values) and never the exception as a cause.
+   */
+  static StoreException translate(String op, SQLException e) {
+    SQLException root = e;
+    if (root.getSQLState() == null && root.getNextException() != null) {
+      root = root.getNextException();
+    }
+    int code = root.getErrorCode();
+    return new StoreException(op + " failed" + (code != 0 ? ": database error " + code : ""), root.getSQLState(),
+        null);
+  }
+
+  private boolean isDuplicateKey(SQLException e) {
+    return switch (dialect) {
+      case POSTGRESQL, H2 -> "23505".equals(e.getSQLState());
+      case MARIADB, MYSQL -> e.getErrorCode() == 1062;
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------- builder
+
+  /**
+   * Builds a {@link JdbcSubmissionStore}. Every option can be set once; {@link #build()} connects, detects
+   * the database and checks the table, and never changes the builder.
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String tablePrefix;
+    private boolean createSchema;
+    private boolean useDatabaseClock;
+    private Dialect dialect;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * The prefix of the table name ({@code <prefix>submissions}) and its indexes: {@code [a-z_][a-z0-9_]{0,30}},
+     * default {@value JdbcSubmissionStore#DEFAULT_TABLE_PREFIX}. Qualify the schema through the connection
+     * (PostgreSQL {@code currentSchema}, the database in a MariaDB URL), not here.
+     */
+    public Builder tablePrefix(String tablePrefix) {
+      checkPrefix(tablePrefix);
+      if (this.tablePrefix != null) {
+        throw new IllegalStateException("tablePrefix was already set to '" + this.tablePrefix + "'");
+      }
+      this.tablePrefix = tablePrefix;
+      return this;
+    }
+
+    /**
+     * Creates the table and its indexes with the bundled DDL ({@link JdbcSubmissionStore#ddl}) if the table
+     * is missing. Never alters an existing table (see {@code migration/README.md} in the jar).
+     */
+    public Builder createSchema() {
+      if (createSchema) {
+        throw new IllegalStateException("createSchema() was already called");
+      }
+      createSchema = true;
+      return this;
+    }
+
+    /**
+     * Makes {@link JdbcSubmissionStore#purgeDue} decide what is due by the database's clock instead of the
+     * {@code now} it is passed: for fleets whose application clocks may be skewed. Reads ({@code find},
+     * {@code claim}) still use the application's {@code now}.
+     */
+    public Builder useDatabaseClock() {
+      if (useDatabaseClock) {
+        throw new IllegalStateException("useDatabaseClock() was already called");
+      }
+      useDatabaseClock = true;
+      return this;
+    }
+
+    /**
+     * Skips detection and speaks {@code dialect}: for databases that report another product name (a
+     * PostgreSQL-compatible service, a proxy). Rarely needed.
+     */
+    public Builder dialect(Dialect dialect) {
+      requireNonNull(dialect, "dialect");
+      if (this.dialect != null) {
+        throw new IllegalStateException("dialect was already set to " + this.dialect);
+      }
+      this.dialect = dialect;
+      return this;
+    }
+
+    /**
+     * Connects once: detects the database, creates the table if asked, and checks that the table has every
+     * column this release reads.
+     *
+     * @throws IllegalStateException if the database is not PostgreSQL, MariaDB, MySQL or H2 (naming the
+     *     product), or the table is missing or incomplete (naming the table and the DDL file)
+     * @throws StoreException if the database fails
+     */
+    public JdbcSubmissionStore build() {
+      String prefix = tablePrefix == null ? DEFAULT_TABLE_PREFIX : tablePrefix;
+      String table = prefix + "submissions";
+      try (Connection c = dataSource.getConnection()) {
+        DatabaseMetaData md = c.getMetaData();
+        String product = md.getDatabaseProductName();
+        String productVersion = md.getDatabaseProductVersion();
+        Dialect d = dialect != null ? dialect : Dialect.detect(product, productVersion);
+        if (d == null) {
+          throw new IllegalStateException("unsupported database '" + product + "' (" + productVersion
+              + "): JdbcSubmissionStore supports PostgreSQL, MariaDB, MySQL and H2");
+        }
+        boolean skipLocked = supportsSkipLocked(d, md);
+        Sql sql = new Sql(d, prefix, useDatabaseClock, skipLocked);
+        boolean auto = c.getAutoCommit();
+        if (!auto) {
+          c.setAutoCommit(true);
+        }
+        try {
+          if (createSchema && !tableExists(c, sql)) {
+            createTable(c, d, prefix, sql);
+          }
+          if (!tableExists(c, sql)) {
+            throw new IllegalStateException("table " + table + " does not exist: create it with "
+                + d.schemaResource() + " (JdbcSubmissionStore.ddl(Dialect." + d + ", \"" + prefix
+                + "\")) or call createSchema()");
+          }
+          if (!probe(c, sql.probeColumns)) {
+            throw new IllegalStateException("table " + table + " lacks columns of schema version " + SCHEMA_VERSION
+                + ": compare it with " + d.schemaResource() + " and apply the migrations in the jar's migration/");
+          }
+        } finally {
+          if (!auto) {
+            c.setAutoCommit(false);
+          }
+        }
+        if (!skipLocked) {
+          LOG.warn("{} {} has no FOR UPDATE SKIP LOCKED: concurrent purges of {} will wait for each other",
+              product, productVersion, table);
+        }
+        LOG.debug("JdbcSubmissionStore on {} {} ({}), table {}", product, productVersion, d, table);
+        return new JdbcSubmissionStore(dataSource, d, prefix, useDatabaseClock, skipLocked);
+      } catch (SQLException e) {
+        throw new StoreException("setting up the submission store (table " + table + ") failed"
+            + (e.getErrorCode() != 0 ? ": database error " + e.getErrorCode() : ""), e.getSQLState(), null);
+      }
+    }
+
+    private static boolean supportsSkipLocked(Dialect d, DatabaseMetaData md) throws SQLException {
+      int major = md.getDatabaseMajorVersion();
+      int minor = md.getDatabaseMinorVersion();
+      return switch (d) {
+        case POSTGRESQL -> major > 9 || (major == 9 && minor >= 5);
+        case MARIADB -> major > 10 || (major == 10 && minor >= 6);
+        case MYSQL -> major >= 8;
+        case H2 -> major >= 2;
+      };
+    }
+
+    private static boolean tableExists(Connection c, Sql sql) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement(sql.tableExists)) {
+        ps.setString(1, sql.table);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() && rs.getInt(1) != 0;
+        }
+      }
+    }
+
+    /** Whether a probe query runs (in auto-commit mode, so a failure aborts no transaction). */
+    private static boolean probe(Connection c, String query) {
+      try (Statement s = c.createStatement()) {
+        s.executeQuery(query).close();
+        return true;
+      } catch (SQLException e) {
+        return false;
+      }
+    }
+
+    private static void createTable(Connection c, Dialect d, String prefix, Sql sql) throws SQLException {
+      String script = ddl(d, prefix);
+      try (Statement s = c.createStatement()) {
+        for (String statement : statements(script)) {
+          s.execute(statement);
+        }
+        LOG.info("created table {} ({})", sql.table, d.schemaResource());
+      } catch (SQLException e) {
+        // Another instance may have created it at the same moment.
+        if (!tableExists(c, sql) || !probe(c, sql.probeColumns)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The statements of a DDL script: comment lines dropped, split at semicolons that end a line. */
+  static List<String> statements(String script) {
+    List<String> out = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : script.split("\n")) {
+      String t = line.strip();
+      if (t.isEmpty() || t.startsWith("--")) {
+        continue;
+      }
+      current.append(line).append('\n');
+      if (t.endsWith(";")) {
+        String s = current.toString().strip();
+        out.add(s.substring(0, s.length() - 1));
+        current.setLength(0);
+      }
+    }
+    if (!current.toString().isBlank()) {
+      out.add(current.toString().strip());
+    }
+    return out;
+  }
+}

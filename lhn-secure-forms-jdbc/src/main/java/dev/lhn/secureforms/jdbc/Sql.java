@@ -1,0 +1,146 @@
+package dev.lhn.secureforms.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * The statements of one store: one portable set, with the few overrides where a dialect differs. Only table
+ * names are spliced in (validated prefixes); every value is a bind parameter.
+ */
+final class Sql {
+  /** The columns of a submission, in the order {@link JdbcSubmissionStore} reads them. */
+  static final String META_COLUMNS = "id, form_id, schema_version, conversation_id, submitted_at, version, "
+      + "max_views, views_left, reveal_window_ms, expires_at, purge_at, purge_after_conv_end_ms, "
+      + "conversation_ended_at, field_retention, preview";
+  static final String COLUMNS = META_COLUMNS + ", envelope";
+
+  final String table;
+  /** One row, one column: non-zero (or true) if the table exists, without an error when it does not. */
+  final String tableExists;
+  final String probeColumns;
+  final String insert;
+  final String find;
+  final String findByConversation;
+  /** Deletes the last view and returns the row, in one statement; {@code null} where the database cannot. */
+  final String claimLastView;
+  final String lockForClaim;
+  final String countDown;
+  final String deleteById;
+  /** Deletes a row and returns its metadata, in one statement; {@code null} where the database cannot. */
+  final String deleteReturning;
+  final String lockForDelete;
+  final String replace;
+  /** Deletes one batch of due rows and returns their metadata, in one statement (PostgreSQL). */
+  final String purgeReturning;
+  final String lockDueForPurge;
+  final String dueCandidates;
+  final String dueCandidatesAfter;
+  private final String lockDueIdsPrefix;
+  private final String lockDueIdsSuffix;
+  private final boolean databaseClock;
+  final String findFieldPurgeDue;
+
+  Sql(Dialect dialect, String prefix, boolean databaseClock, boolean skipLocked) {
+    table = prefix + "submissions";
+    tableExists = switch (dialect) {
+      case POSTGRESQL -> "SELECT CASE WHEN to_regclass(?) IS NULL THEN 0 ELSE 1 END";
+      case MARIADB, MYSQL ->
+          "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+      case H2 -> "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = CURRENT_SCHEMA "
+          + "AND UPPER(TABLE_NAME) = UPPER(?)";
+    };
+    probeColumns = "SELECT " + COLUMNS + ", field_purge_at FROM " + table + " WHERE 1 = 0";
+    insert = "INSERT INTO " + table + " (" + COLUMNS + ", field_purge_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    find = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ? AND purge_at > ?";
+    findByConversation = "SELECT " + COLUMNS + " FROM " + table + " WHERE conversation_id = ? AND purge_at > ?";
+    // Locking statements find their row by primary key only, so that no plan can lock a range of other
+    // rows; the store checks purge_at itself and rolls back if the row it locked is due.
+    String lastView = table + " WHERE id = ? AND views_left = 1";
+    switch (dialect) {
+      case POSTGRESQL, MARIADB -> {
+        claimLastView = "DELETE FROM " + lastView + " RETURNING " + COLUMNS;
+        deleteReturning = "DELETE FROM " + table + " WHERE id = ? RETURNING " + META_COLUMNS;
+      }
+      case H2 -> {
+        claimLastView = "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM " + lastView + ")";
+        deleteReturning = "SELECT " + META_COLUMNS + " FROM OLD TABLE (DELETE FROM " + table + " WHERE id = ?)";
+      }
+      default -> {
+        claimLastView = null;
+        deleteReturning = null;
+      }
+    }
+    lockForClaim = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ? FOR UPDATE";
+    countDown = "UPDATE " + table + " SET views_left = ?, version = ?, purge_at = ? WHERE id = ? AND version = ?";
+    deleteById = "DELETE FROM " + table + " WHERE id = ?";
+    lockForDelete = "SELECT " + META_COLUMNS + " FROM " + table + " WHERE id = ? FOR UPDATE";
+    replace = "UPDATE " + table + " SET form_id = ?, schema_version = ?, conversation_id = ?, submitted_at = ?, "
+        + "version = ?, max_views = ?, views_left = ?, reveal_window_ms = ?, expires_at = ?, purge_at = ?, "
+        + "purge_after_conv_end_ms = ?, conversation_ended_at = ?, field_retention = ?, preview = ?, "
+        + "envelope = ?, field_purge_at = ? WHERE id = ? AND version = ?";
+    String now = databaseClock ? databaseNowMillis(dialect) : "?";
+    String lockClause = skipLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
+    String dueIds = "SELECT id FROM " + table + " WHERE purge_at <= " + now + " ORDER BY purge_at LIMIT ?" + lockClause;
+    purgeReturning = dialect == Dialect.POSTGRESQL
+        ? "DELETE FROM " + table + " WHERE id IN (" + dueIds + ") RETURNING " + META_COLUMNS
+        : null;
+    lockDueForPurge = "SELECT " + META_COLUMNS + " FROM " + table + " WHERE purge_at <= " + now
+        + " ORDER BY purge_at LIMIT ?" + lockClause;
+    // H2 locks every matching row before it applies a LIMIT, so there the store pages through the due
+    // rows without locks (keyset on purge_at, id) and locks each page by id, skipping locked rows.
+    dueCandidates = "SELECT id, purge_at FROM " + table + " WHERE purge_at <= " + now
+        + " ORDER BY purge_at, id LIMIT ?";
+    dueCandidatesAfter = "SELECT id, purge_at FROM " + table + " WHERE purge_at <= " + now
+        + " AND (purge_at > ? OR (purge_at = ? AND id > ?)) ORDER BY purge_at, id LIMIT ?";
+    lockDueIdsPrefix = "SELECT " + META_COLUMNS + " FROM " + table + " WHERE purge_at <= " + now + " AND id IN (";
+    lockDueIdsSuffix = ")" + lockClause;
+    this.databaseClock = databaseClock;
+    findFieldPurgeDue = "SELECT " + COLUMNS + " FROM " + table
+        + " WHERE field_purge_at <= ? AND purge_at > ? ORDER BY field_purge_at LIMIT ?";
+  }
+
+  /**
+   * Binds {@code now} (unless the database's clock stands in for it) from parameter 1 on, and returns the
+   * next parameter index.
+   */
+  int bindNow(PreparedStatement ps, long nowMillis) throws SQLException {
+    if (databaseClock) {
+      return 1;
+    }
+    ps.setLong(1, nowMillis);
+    return 2;
+  }
+
+  /** Locks the due rows among {@code n} ids, skipping rows other transactions hold. */
+  String lockDueIds(int n) {
+    StringBuilder b = new StringBuilder(lockDueIdsPrefix.length() + lockDueIdsSuffix.length() + 3 * n)
+        .append(lockDueIdsPrefix);
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "?" : ", ?");
+    }
+    return b.append(lockDueIdsSuffix).toString();
+  }
+
+  /** {@code DELETE FROM table WHERE id IN (?, ..., ?)} with {@code n} parameters. */
+  String deleteIds(int n) {
+    StringBuilder b = new StringBuilder(32 + table.length() + 3 * n).append("DELETE FROM ").append(table)
+        .append(" WHERE id IN (");
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "?" : ", ?");
+    }
+    return b.append(')').toString();
+  }
+
+  /**
+   * The database's current time in epoch milliseconds (UTC), stable within a statement so that the purge_at
+   * index stays usable, and independent of the session's time zone.
+   */
+  static String databaseNowMillis(Dialect dialect) {
+    return switch (dialect) {
+      case POSTGRESQL -> "CAST(FLOOR(EXTRACT(EPOCH FROM statement_timestamp()) * 1000) AS BIGINT)";
+      case MARIADB, MYSQL -> "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) DIV 1000)";
+      case H2 -> "DATEDIFF(MILLISECOND, TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', CURRENT_TIMESTAMP)";
+    };
+  }
+}

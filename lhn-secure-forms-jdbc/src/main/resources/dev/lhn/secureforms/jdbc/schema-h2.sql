@@ -1,0 +1,28 @@
+-- lhn-secure-forms JDBC store: schema version 1 for H2 2.x.
+-- ${prefix} is the store's table prefix (default lsf_). Every statement is idempotent.
+-- Times are epoch milliseconds in UTC (BIGINT), durations are milliseconds. No column holds a plaintext
+-- value: the envelope is sealed (docs/FORMAT.md) and the preview holds masked values only.
+CREATE TABLE IF NOT EXISTS ${prefix}submissions (
+  id                      BINARY(16)                NOT NULL,
+  form_id                 CHARACTER VARYING(64)     NOT NULL,
+  schema_version          INTEGER                   NOT NULL,
+  conversation_id         CHARACTER VARYING(128)    NOT NULL,
+  submitted_at            BIGINT                    NOT NULL,
+  version                 BIGINT                    NOT NULL,
+  max_views               INTEGER                   NOT NULL,
+  views_left              INTEGER                   NOT NULL,
+  reveal_window_ms        BIGINT,
+  expires_at              BIGINT                    NOT NULL,
+  purge_at                BIGINT                    NOT NULL,
+  purge_after_conv_end_ms BIGINT,
+  conversation_ended_at   BIGINT,
+  field_purge_at          BIGINT,
+  field_retention         CHARACTER VARYING         NOT NULL,
+  preview                 CHARACTER VARYING         NOT NULL,
+  envelope                BINARY VARYING(1048576)   NOT NULL,
+  CONSTRAINT ${prefix}submissions_pk PRIMARY KEY (id),
+  CONSTRAINT ${prefix}submissions_views CHECK (views_left BETWEEN 1 AND max_views)
+);
+CREATE INDEX IF NOT EXISTS ${prefix}submissions_purge_at ON ${prefix}submissions (purge_at);
+CREATE INDEX IF NOT EXISTS ${prefix}submissions_field_purge_at ON ${prefix}submissions (field_purge_at);
+CREATE INDEX IF NOT EXISTS ${prefix}submissions_conversation ON ${prefix}submissions (conversation_id);

@@ -1,0 +1,29 @@
+-- lhn-secure-forms JDBC store: schema version 1 for MySQL 8.0.17 or later (InnoDB).
+-- ${prefix} is the store's table prefix (default lsf_). Every statement is idempotent.
+-- Times are epoch milliseconds in UTC (BIGINT), durations are milliseconds. No column holds a plaintext
+-- value: the envelope is sealed (docs/FORMAT.md) and the preview holds masked values only.
+-- utf8mb4_0900_bin: conversation ids match exactly (case, accents and trailing spaces count).
+CREATE TABLE IF NOT EXISTS ${prefix}submissions (
+  id                      BINARY(16)   NOT NULL,
+  form_id                 VARCHAR(64)  NOT NULL,
+  schema_version          INT          NOT NULL,
+  conversation_id         VARCHAR(128) NOT NULL,
+  submitted_at            BIGINT       NOT NULL,
+  version                 BIGINT       NOT NULL,
+  max_views               INT          NOT NULL,
+  views_left              INT          NOT NULL,
+  reveal_window_ms        BIGINT,
+  expires_at              BIGINT       NOT NULL,
+  purge_at                BIGINT       NOT NULL,
+  purge_after_conv_end_ms BIGINT,
+  conversation_ended_at   BIGINT,
+  field_purge_at          BIGINT,
+  field_retention         MEDIUMTEXT   NOT NULL,
+  preview                 MEDIUMTEXT   NOT NULL,
+  envelope                LONGBLOB     NOT NULL,
+  PRIMARY KEY (id),
+  KEY ${prefix}submissions_purge_at (purge_at),
+  KEY ${prefix}submissions_field_purge_at (field_purge_at),
+  KEY ${prefix}submissions_conversation (conversation_id),
+  CONSTRAINT ${prefix}submissions_views CHECK (views_left BETWEEN 1 AND max_views)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;

@@ -1,0 +1,93 @@
+package dev.lhn.secureforms.jdbc;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+
+/**
+ * A data source that fails on demand the way drivers do, with messages that quote bind values, as real
+ * drivers' messages can; and that records the auto-commit mode of every connection handed back.
+ */
+final class FaultyDataSource extends DelegatingDataSource {
+  /** What the failing "driver" says: a card number and envelope bytes, which must never surface. */
+  static final String DRIVER_MESSAGE = "ERROR: value '4111111111111111' too long; envelope=\\xdeadbeefcafe; "
+      + "password=hunter2";
+
+  volatile Predicate<String> failStatement = sql -> false;
+  volatile boolean failCommit;
+  volatile boolean failRollback;
+  volatile boolean failConnect;
+  final List<Boolean> autoCommitAtClose = Collections.synchronizedList(new ArrayList<>());
+
+  FaultyDataSource(DataSource target) {
+    super(target);
+  }
+
+  void heal() {
+    failStatement = sql -> false;
+    failCommit = false;
+    failRollback = false;
+    failConnect = false;
+  }
+
+  static SQLException failure() {
+    return new SQLException(DRIVER_MESSAGE, "22001", 1406);
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    if (failConnect) {
+      throw new SQLException("FATAL: password authentication failed for user \"app\" (password=hunter2)", "28P01");
+    }
+    Connection real = target.getConnection();
+    return (Connection) Proxy.newProxyInstance(FaultyDataSource.class.getClassLoader(), new Class<?>[] {Connection.class},
+        (proxy, method, args) -> {
+          switch (method.getName()) {
+            case "prepareStatement" -> {
+              String sql = (String) args[0];
+              PreparedStatement ps = (PreparedStatement) call(real, method, args);
+              return statement(ps, sql);
+            }
+            case "commit" -> {
+              if (failCommit) {
+                throw failure();
+              }
+            }
+            case "rollback" -> {
+              if (failRollback) {
+                throw failure();
+              }
+            }
+            case "close" -> autoCommitAtClose.add(real.getAutoCommit());
+            default -> { }
+          }
+          return call(real, method, args);
+        });
+  }
+
+  private PreparedStatement statement(PreparedStatement real, String sql) {
+    return (PreparedStatement) Proxy.newProxyInstance(FaultyDataSource.class.getClassLoader(),
+        new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+          if (method.getName().startsWith("execute") && failStatement.test(sql)) {
+            throw failure();
+          }
+          return call(real, method, args);
+        });
+  }
+
+  private static Object call(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}
