@@ -1,0 +1,186 @@
+package dev.lhn.secureforms.examples.chatdesk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lhn.secureforms.SubmissionReceipt;
+import dev.lhn.secureforms.SubmissionStatus;
+import dev.lhn.secureforms.examples.DemoDatabase;
+import dev.lhn.secureforms.examples.chatdesk.ChatDesk.FormRequest;
+import java.net.http.HttpResponse;
+import dev.lhn.secureforms.examples.DemoKek;
+import dev.lhn.secureforms.examples.ManualClock;
+import dev.lhn.secureforms.retention.RetentionScheduler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A chat desk for tests: a random port on 127.0.0.1, the JDBC store on a private in-memory H2 database, a
+ * fresh demo keyset, a manual clock and no scheduler (tests purge by clicking). Also captures stderr, where
+ * slf4j-simple writes every log line, so tests can check that no value was ever logged.
+ */
+final class ChatDeskFixture implements AutoCloseable {
+  /** Values the tests type; none of them may appear in a log line. */
+  static final List<String> SECRETS = List.of("4242424242424242", "4242 4242 4242 4242", "Ada Lovelace",
+      "94107", "ada@example.com", "Grace Hopper", "123-45-6789", "123456789", "XJH-4471-0093", "Sore throat",
+      "alert(", "4242424242424241");
+
+  final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  final DemoDatabase db;
+  final ChatDeskServer server;
+  private final PrintStream originalErr = System.err;
+  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+  private final String name;
+
+  /**
+   * Starts the desk; its log lines go to {@code target/<name>.log} (written on close) rather than the
+   * console.
+   */
+  ChatDeskFixture(Path tempDir, String name) {
+    this(tempDir, name, DemoDatabase.h2Memory("chatdesk-" + UUID.randomUUID()), DemoDatabase.TABLE_PREFIX);
+  }
+
+  /** The same on another database, with its own table prefix. */
+  ChatDeskFixture(Path tempDir, String name, DemoDatabase db, String tablePrefix) {
+    this.name = name;
+    System.setErr(new PrintStream(new Tee(OutputStream.nullOutputStream(), captured), true, StandardCharsets.UTF_8));
+    this.db = db;
+    DemoKek kek = DemoKek.loadOrCreate(tempDir.resolve("kek.json"));
+    try {
+      server = ChatDeskServer.builder()
+          .port(0)
+          .store(db.submissionStore(tablePrefix))
+          .keyEncryptionKey(kek.aead())
+          .clock(clock)
+          .retentionScheduler(RetentionScheduler.disabled())
+          .onClose(db)
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Everything logged to stderr since the fixture started. */
+  String logs() {
+    synchronized (captured) {
+      return captured.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  String cardExpiry() {
+    return "12/" + (clock.instant().atZone(ZoneOffset.UTC).getYear() + 3) % 100;
+  }
+
+  Map<String, String> card(String pan) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("name", "Ada Lovelace");
+    v.put("pan", pan);
+    v.put("exp", cardExpiry());
+    v.put("cvc", "123");
+    v.put("postalCode", "94107");
+    v.put("email", "ada@example.com");
+    return v;
+  }
+
+  static Map<String, String> intake(String symptoms) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("name", "Grace Hopper");
+    v.put("birthDate", "1956-12-09");
+    v.put("ssn", "123-45-6789");
+    v.put("memberId", "XJH-4471-0093");
+    v.put("visitType", "Follow-up");
+    v.put("symptoms", symptoms);
+    return v;
+  }
+
+  // ------------------------------------------------------------------ driving the desk over HTTP, as a browser would
+
+  String startConversation(WebClient browser) {
+    HttpResponse<String> r = browser.post("/chat", Map.of("csrf", browser.csrf()));
+    assertEquals(303, r.statusCode());
+    return r.headers().firstValue("Location").orElseThrow().substring("/chat/".length());
+  }
+
+  FormRequest requestForm(WebClient browser, String cid, String formId) {
+    HttpResponse<String> r = browser.post("/operator/conversations/" + cid + "/requests",
+        Map.of("csrf", browser.csrf(), "form", formId));
+    assertEquals(303, r.statusCode());
+    return server.desk().find(cid).orElseThrow().entries().stream()
+        .filter(e -> e instanceof FormRequest fr && fr.formId().equals(formId) && fr.receipt() == null)
+        .map(FormRequest.class::cast).reduce((a, b) -> b).orElseThrow();
+  }
+
+  SubmissionReceipt submit(WebClient browser, String cid, FormRequest request, Map<String, String> values) {
+    Map<String, String> form = new LinkedHashMap<>(values);
+    form.put("csrf", browser.csrf());
+    HttpResponse<String> r = browser.post("/chat/" + cid + "/forms/" + request.id(), form);
+    assertEquals(303, r.statusCode(), () -> "submit failed: " + r.statusCode());
+    return request.receipt();
+  }
+
+  SubmissionReceipt submitCard(WebClient browser) {
+    String cid = startConversation(browser);
+    return submit(browser, cid, requestForm(browser, cid, "card-payment"), card("4242 4242 4242 4242"));
+  }
+
+  SubmissionStatus status(SubmissionReceipt r) {
+    return server.forms().status(r.id()).orElseThrow(() -> new AssertionError("submission gone"));
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    System.setErr(originalErr);
+    try {
+      Path log = Path.of("target", name + ".log");
+      Files.createDirectories(log.getParent());
+      Files.writeString(log, logs(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      originalErr.println("could not write the chat desk's log: " + e);
+    }
+  }
+
+  private static final class Tee extends OutputStream {
+    private final OutputStream a;
+    private final ByteArrayOutputStream b;
+
+    Tee(OutputStream a, ByteArrayOutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int c) throws IOException {
+      a.write(c);
+      synchronized (b) {
+        b.write(c);
+      }
+    }
+
+    @Override
+    public void write(byte[] buf, int off, int len) throws IOException {
+      a.write(buf, off, len);
+      synchronized (b) {
+        b.write(buf, off, len);
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      a.flush();
+    }
+  }
+}

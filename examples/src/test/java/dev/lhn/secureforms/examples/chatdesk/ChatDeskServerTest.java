@@ -1,0 +1,267 @@
+package dev.lhn.secureforms.examples.chatdesk;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lhn.secureforms.SubmissionReceipt;
+import dev.lhn.secureforms.SubmissionStatus;
+import dev.lhn.secureforms.examples.chatdesk.ChatDesk.FormRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The chat desk over plain HTTP: what a GET may do, CSRF, headers, escaping, purge, logs. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChatDeskServerTest {
+  @TempDir
+  static Path tempDir;
+  static ChatDeskFixture fx;
+
+  @BeforeAll
+  static void start() {
+    fx = new ChatDeskFixture(tempDir, "chatdesk-server-test");
+  }
+
+  @AfterAll
+  static void stop() {
+    fx.close();
+  }
+
+  @Test
+  void get_neverConsumesAView() {
+    WebClient browser = new WebClient(fx.server.uri());
+    SubmissionReceipt card = fx.submitCard(browser);
+    String id = card.id().toString();
+
+    HttpResponse<String> get = browser.get("/operator/reveal?submission=" + id);
+    assertEquals(405, get.statusCode());
+    assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
+    HttpResponse<String> console = browser.get("/operator");
+    assertEquals(200, console.statusCode());
+    assertTrue(console.body().contains("Visa ****4242"), "the console shows the masked preview");
+    assertFalse(console.body().contains("4242 4242 4242 4242"), "the console never shows the number");
+    assertEquals(1, fx.status(card).viewsLeft(), "nothing consumed by GETs");
+
+    HttpResponse<String> reveal = browser.post("/operator/reveal", Map.of("csrf", browser.csrf(), "submission", id));
+    assertEquals(200, reveal.statusCode());
+    assertTrue(reveal.body().contains("4242 4242 4242 4242"));
+    assertTrue(reveal.body().contains("This was the last allowed view"));
+  }
+
+  @Test
+  void secondReveal_isGone() {
+    WebClient browser = new WebClient(fx.server.uri());
+    SubmissionReceipt card = fx.submitCard(browser);
+    Map<String, String> form = Map.of("csrf", browser.csrf(), "submission", card.id().toString());
+
+    assertEquals(200, browser.post("/operator/reveal", form).statusCode());
+    HttpResponse<String> again = browser.post("/operator/reveal", form);
+    assertEquals(410, again.statusCode());
+    assertTrue(again.body().contains("Nothing to reveal"));
+    assertFalse(again.body().contains("4242 4242"));
+    assertTrue(fx.server.forms().status(card.id()).isEmpty());
+  }
+
+  @Test
+  void reveal_withoutOrWithWrongCsrfToken_isForbidden_andConsumesNothing() {
+    WebClient browser = new WebClient(fx.server.uri());
+    SubmissionReceipt card = fx.submitCard(browser);
+    String id = card.id().toString();
+    String token = browser.csrf();
+    String wrong = (token.charAt(0) == 'A' ? "B" : "A") + token.substring(1);
+    int events = fx.server.events().size();
+
+    HttpResponse<String> none = browser.post("/operator/reveal", Map.of("submission", id));
+    HttpResponse<String> bad = browser.post("/operator/reveal", Map.of("csrf", wrong, "submission", id));
+    HttpResponse<String> empty = browser.post("/operator/reveal", Map.of("csrf", "", "submission", id));
+    // A page on another site that somehow learned the token: the session cookie is not sent (SameSite), and
+    // the Origin header gives it away.
+    HttpResponse<String> otherBrowser = new WebClient(fx.server.uri())
+        .post("/operator/reveal", Map.of("csrf", token, "submission", id));
+    HttpResponse<String> crossOrigin = browser.post("/operator/reveal", Map.of("csrf", token, "submission", id),
+        "http://evil.example");
+
+    assertAll(
+        () -> assertEquals(403, none.statusCode()),
+        () -> assertEquals(403, bad.statusCode()),
+        () -> assertEquals(403, empty.statusCode()),
+        () -> assertEquals(403, otherBrowser.statusCode()),
+        () -> assertEquals(403, crossOrigin.statusCode()),
+        () -> assertTrue(bad.body().contains("CSRF token")),
+        () -> assertFalse(bad.body().contains("4242 4242")),
+        () -> assertEquals(1, fx.status(card).viewsLeft(), "nothing consumed"),
+        () -> assertEquals(events, fx.server.events().size(), "no event: nothing happened"));
+  }
+
+  @Test
+  void revealedPage_hasSecurityHeaders() {
+    WebClient browser = new WebClient(fx.server.uri());
+    SubmissionReceipt card = fx.submitCard(browser);
+
+    HttpResponse<String> r = browser.post("/operator/reveal",
+        Map.of("csrf", browser.csrf(), "submission", card.id().toString()));
+
+    assertEquals(200, r.statusCode());
+    var h = r.headers();
+    assertAll(
+        () -> assertEquals("no-store", h.firstValue("Cache-Control").orElse("")),
+        () -> assertEquals("default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+            + "base-uri 'none'", h.firstValue("Content-Security-Policy").orElse("")),
+        () -> assertEquals("no-referrer", h.firstValue("Referrer-Policy").orElse("")),
+        () -> assertEquals("nosniff", h.firstValue("X-Content-Type-Options").orElse("")),
+        () -> assertEquals("DENY", h.firstValue("X-Frame-Options").orElse("")),
+        () -> assertEquals("text/html; charset=utf-8", h.firstValue("Content-Type").orElse("")));
+  }
+
+  @Test
+  void sessionCookie_isHttpOnlyAndSameSiteStrict() {
+    HttpResponse<String> home = new WebClient(fx.server.uri()).get("/");
+    String cookie = home.headers().firstValue("Set-Cookie").orElse("");
+    assertTrue(cookie.startsWith(Sessions.COOKIE + "="), cookie);
+    assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
+  }
+
+  @Test
+  void revealedPage_escapesValues() {
+    WebClient browser = new WebClient(fx.server.uri());
+    String cid = fx.startConversation(browser);
+    FormRequest request = fx.requestForm(browser, cid, "hipaa-intake");
+    Map<String, String> values = ChatDeskFixture.intake("<script>alert('x')</script> & \"more\"");
+    values.put("name", "Grace Hopper\"><b>bold</b>");
+    SubmissionReceipt intake = fx.submit(browser, cid, request, values);
+
+    HttpResponse<String> r = browser.post("/operator/reveal",
+        Map.of("csrf", browser.csrf(), "submission", intake.id().toString()));
+
+    assertEquals(200, r.statusCode());
+    String body = r.body();
+    assertAll(
+        () -> assertTrue(body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;"), body),
+        () -> assertTrue(body.contains("Grace Hopper&quot;&gt;&lt;b&gt;bold&lt;/b&gt;")),
+        () -> assertFalse(body.contains("<script"), "no script element"),
+        () -> assertFalse(body.contains("<b>bold")),
+        () -> assertTrue(body.contains("1 view left")));
+  }
+
+  @Test
+  void invalidSubmission_showsErrorsPerField_withoutEchoingValues() {
+    WebClient browser = new WebClient(fx.server.uri());
+    String cid = fx.startConversation(browser);
+    FormRequest request = fx.requestForm(browser, cid, "card-payment");
+    Map<String, String> form = new LinkedHashMap<>(fx.card("4242424242424241"));
+    form.put("exp", "01/20");
+    form.put("csrf", browser.csrf());
+
+    HttpResponse<String> r = browser.post("/chat/" + cid + "/forms/" + request.id(), form);
+
+    String body = r.body();
+    String rid = request.id();
+    assertAll(
+        () -> assertEquals(422, r.statusCode()),
+        () -> assertTrue(body.contains("id=\"err-" + rid + "-pan\""), "an error under the card number"),
+        () -> assertTrue(body.contains("[luhn]"), "the rule is named"),
+        () -> assertTrue(body.contains("[expired]"), "the rule is named"),
+        () -> assertTrue(body.contains("id=\"err-" + rid + "-exp\""), "an error under the expiry"),
+        () -> assertFalse(body.contains("err-" + rid + "-name"), "no error where the value was fine"),
+        () -> assertFalse(body.contains("4242424242424241"), "the rejected number is not echoed"),
+        () -> assertFalse(body.contains("Ada Lovelace"), "the valid sensitive values are cleared too"),
+        () -> assertFalse(body.contains("94107")),
+        () -> assertTrue(fx.server.desk().find(cid).orElseThrow().receipts().isEmpty(), "nothing stored"));
+  }
+
+  @Test
+  void invalidSubmission_keepsOnlyUnclassifiedValues() {
+    WebClient browser = new WebClient(fx.server.uri());
+    String cid = fx.startConversation(browser);
+    FormRequest request = fx.requestForm(browser, cid, "hipaa-intake");
+    Map<String, String> form = new LinkedHashMap<>(ChatDeskFixture.intake("Sore throat"));
+    form.put("birthDate", "2999-01-01");
+    form.put("csrf", browser.csrf());
+
+    HttpResponse<String> r = browser.post("/chat/" + cid + "/forms/" + request.id(), form);
+
+    assertEquals(422, r.statusCode());
+    assertTrue(r.body().contains("value=\"Follow-up\" selected"), "the visit type (classification NONE) is kept");
+    assertTrue(r.body().contains("[future]"), "the rule is named");
+    assertFalse(r.body().contains("Sore throat"));
+    assertFalse(r.body().contains("XJH-4471-0093"));
+  }
+
+  @Test
+  void endConversation_thenPurge_removesTheRow() {
+    WebClient browser = new WebClient(fx.server.uri());
+    String cid = fx.startConversation(browser);
+    SubmissionReceipt intake = fx.submit(browser, cid, fx.requestForm(browser, cid, "hipaa-intake"),
+        ChatDeskFixture.intake("Sore throat"));
+    String csrf = browser.csrf();
+
+    assertEquals(303, browser.post("/operator/conversations/" + cid + "/end", Map.of("csrf", csrf)).statusCode());
+    SubmissionStatus ended = fx.status(intake);
+    assertEquals(fx.clock.instant().plus(Duration.ofHours(1)), ended.purgeAt(), "one hour after the end");
+    assertTrue(fx.server.store().find(intake.id(), intake.submittedAt()).isPresent(), "the row is still there");
+
+    fx.clock.advance(Duration.ofHours(1));
+    assertTrue(fx.server.forms().status(intake.id()).isEmpty(), "due: never shown, even before the purge");
+    HttpResponse<String> purge = browser.post("/operator/purge-due", Map.of("csrf", csrf));
+
+    assertEquals(303, purge.statusCode());
+    assertTrue(purge.headers().firstValue("Location").orElse("").startsWith("/operator?purged="));
+    assertTrue(fx.server.store().find(intake.id(), intake.submittedAt()).isEmpty(), "the row is gone");
+    assertTrue(browser.get("/operator").body().contains("id=\"sub-" + intake.id() + "\" data-state=\"gone\""));
+  }
+
+  @Test
+  void events_areJsonMetadata() {
+    WebClient browser = new WebClient(fx.server.uri());
+    fx.submitCard(browser);
+
+    HttpResponse<String> r = browser.get("/events");
+
+    assertEquals(200, r.statusCode());
+    assertEquals("application/json; charset=utf-8", r.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(r.body().startsWith("[") && r.body().contains("\"type\":\"submitted\""), r.body());
+    for (String secret : ChatDeskFixture.SECRETS) {
+      assertFalse(r.body().contains(secret), "events never carry a value");
+    }
+  }
+
+  @Test
+  void foreignHostHeader_isRefused() throws IOException {
+    try (Socket s = new Socket("127.0.0.1", fx.server.port())) {
+      OutputStream out = s.getOutputStream();
+      out.write(("GET /operator HTTP/1.1\r\nHost: attacker.example:" + fx.server.port()
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(response.startsWith("HTTP/1.1 421"), response.lines().findFirst().orElse(""));
+    }
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void logs_neverContainValues() {
+    // Runs last: everything the tests above typed has gone through the server by now.
+    String logs = fx.logs();
+    assertTrue(logs.contains("POST /operator/reveal -> 200"), "the capture works");
+    for (String secret : ChatDeskFixture.SECRETS) {
+      assertFalse(logs.contains(secret), () -> "a log line contains a value: " + secret.substring(0, 3) + "...");
+    }
+  }
+}
