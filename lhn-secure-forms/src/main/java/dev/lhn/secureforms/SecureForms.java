@@ -162,6 +162,9 @@ public final class SecureForms implements AutoCloseable {
     Optional<RevealedSubmission> revealed;
     try {
       revealed = store.claim(id, now, claimed -> {
+        if (produced[0] != null) {
+          produced[0].close(); // a store retrying a rolled-back claim runs this again: wipe the first try
+        }
         SubmissionMetadata cm = claimed.metadata();
         claimedMeta[0] = cm;
         Set<String> due = cm.fieldsDue(now);

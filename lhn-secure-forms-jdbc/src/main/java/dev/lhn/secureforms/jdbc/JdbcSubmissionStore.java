@@ -550,26 +550,47 @@ public final class JdbcSubmissionStore implements SubmissionStore {
    * pool hands out connections with auto-commit off, so no transaction is ever left open.
    */
   private <R> R singleStatement(String op, Work<R> work) {
-    Connection c = connect(op);
-    try {
-      boolean auto = c.getAutoCommit();
+    for (int attempt = 1; ; attempt++) {
+      Connection c = connect(op);
       try {
-        R r = work.run(c);
-        if (!auto) {
-          c.commit();
+        boolean auto = c.getAutoCommit();
+        try {
+          R r = work.run(c);
+          if (!auto) {
+            c.commit();
+          }
+          return r;
+        } catch (Throwable t) {
+          if (!auto) {
+            rollbackQuietly(c);
+          }
+          throw t;
         }
-        return r;
-      } catch (Throwable t) {
-        if (!auto) {
-          rollbackQuietly(c);
+      } catch (SQLException e) {
+        if (!retry(op, e, attempt)) {
+          throw translate(op, e);
         }
-        throw t;
+      } finally {
+        closeQuietly(c);
       }
-    } catch (SQLException e) {
-      throw translate(op, e);
-    } finally {
-      closeQuietly(c);
     }
+  }
+
+  /** How often a statement or transaction that lost a deadlock or a serialization conflict is run. */
+  private static final int ATTEMPTS = 3;
+
+  /**
+   * Whether to run the work again: the database rolled it back because it lost a deadlock or a
+   * serialization conflict (SQL state class 40: PostgreSQL 40001 and 40P01, MariaDB/MySQL 1213 as 40001),
+   * which is safe to retry because nothing of it was committed.
+   */
+  private static boolean retry(String op, SQLException e, int attempt) {
+    String state = e.getSQLState();
+    if (attempt < ATTEMPTS && state != null && state.startsWith("40")) {
+      LOG.debug("{} lost a deadlock or serialization conflict (SQL state {}); running it again", op, state);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -577,37 +598,43 @@ public final class JdbcSubmissionStore implements SubmissionStore {
    * unchanged (an {@link SQLException} becomes a {@link StoreException}). Auto-commit is switched back on
    * only after the transaction ended: if even the rollback fails, the connection goes back with auto-commit
    * off, so that neither the pool nor the driver commits the half-done work (pools roll back such
-   * connections or discard them). Once committed, the result is returned whatever happens afterwards.
+   * connections or discard them). Once committed, the result is returned whatever happens afterwards. A
+   * transaction the database rolled back for a deadlock or a serialization conflict runs again, up to
+   * {@value #ATTEMPTS} times in all (so a claim's action may run more than once; only a committed run counts).
    */
   private <R> R transaction(String op, Work<R> work) {
-    Connection c = connect(op);
-    try {
-      boolean auto = c.getAutoCommit();
-      if (auto) {
-        c.setAutoCommit(false);
-      }
-      boolean ended = false;
+    for (int attempt = 1; ; attempt++) {
+      Connection c = connect(op);
       try {
-        R r = work.run(c);
-        c.commit();
-        ended = true;
-        return r;
-      } catch (Throwable t) {
-        ended = rollbackQuietly(c);
-        throw t;
-      } finally {
-        if (auto && ended) {
-          try {
-            c.setAutoCommit(true);
-          } catch (SQLException e) {
-            LOG.warn("restoring auto-commit after the {} failed (SQL state {})", op, e.getSQLState());
+        boolean auto = c.getAutoCommit();
+        if (auto) {
+          c.setAutoCommit(false);
+        }
+        boolean ended = false;
+        try {
+          R r = work.run(c);
+          c.commit();
+          ended = true;
+          return r;
+        } catch (Throwable t) {
+          ended = rollbackQuietly(c);
+          throw t;
+        } finally {
+          if (auto && ended) {
+            try {
+              c.setAutoCommit(true);
+            } catch (SQLException e) {
+              LOG.warn("restoring auto-commit after the {} failed (SQL state {})", op, e.getSQLState());
+            }
           }
         }
+      } catch (SQLException e) {
+        if (!retry(op, e, attempt)) {
+          throw translate(op, e);
+        }
+      } finally {
+        closeQuietly(c);
       }
-    } catch (SQLException e) {
-      throw translate(op, e);
-    } finally {
-      closeQuietly(c);
     }
   }
 
