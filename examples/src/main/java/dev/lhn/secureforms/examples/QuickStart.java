@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ public final class QuickStart {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
     }
-    ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    ManualClock clock = new ManualClock(InstantSource.system().instant().truncatedTo(ChronoUnit.SECONDS));
     new QuickStart(out, clock).tell(dataDir);
   }
 
