@@ -241,17 +241,17 @@ public final class SecureForms implements AutoCloseable {
     Instant now = now();
     int updated = 0;
     for (StoredSubmission s : store.findByConversation(conversationId, now)) {
-      Optional<SubmissionMetadata> after = update(s, now, m -> m.conversationEndedAt() != null
-          ? null : s.withMetadata(m.withConversationEnded(now)));
+      Optional<StoredSubmission> after = update(s, now, current -> current.metadata().conversationEndedAt() != null
+          ? null : current.withMetadata(current.metadata().withConversationEnded(now)));
       if (after.isPresent()) {
         updated++;
-        SubmissionMetadata m = after.get();
+        SubmissionMetadata m = after.get().metadata();
         emit(new FormEvent.ConversationEnded(m.id(), m.formId(), m.conversationId(), now, m.purgeAt()));
         if (m.isDue(now)) {
           store.delete(m.id()).ifPresent(gone -> emit(new FormEvent.Purged(gone.id(),
               gone.formId(), gone.conversationId(), null, now, gone.dueReason(), null)));
         } else {
-          purgeDueFields(store.find(m.id(), now).orElse(null), now);
+          purgeDueFields(after.get(), now);
         }
       }
     }
@@ -346,9 +346,6 @@ public final class SecureForms implements AutoCloseable {
   }
 
   private int purgeDueFields(StoredSubmission s, Instant now) {
-    if (s == null) {
-      return 0;
-    }
     Set<String> due = s.metadata().fieldsDue(now);
     return due.isEmpty() ? 0 : dropFields(s, due, now, null);
   }
@@ -401,19 +398,20 @@ public final class SecureForms implements AutoCloseable {
   }
 
   /**
-   * Compare-and-set update with retries: {@code change} maps the current metadata to a replacement, or
-   * to {@code null} when no change is needed. Returns the metadata written, or empty.
+   * Compare-and-set update with retries: {@code change} maps the submission as it is now (re-read after a
+   * lost race, envelope included) to its replacement, or to {@code null} when no change is needed.
+   * Returns what was written, or empty.
    */
-  private Optional<SubmissionMetadata> update(StoredSubmission start, Instant now,
-      java.util.function.Function<SubmissionMetadata, StoredSubmission> change) {
+  private Optional<StoredSubmission> update(StoredSubmission start, Instant now,
+      java.util.function.Function<StoredSubmission, StoredSubmission> change) {
     StoredSubmission current = start;
     for (int attempt = 0; attempt < CAS_ATTEMPTS && current != null; attempt++) {
-      StoredSubmission replacement = change.apply(current.metadata());
+      StoredSubmission replacement = change.apply(current);
       if (replacement == null) {
         return Optional.empty();
       }
       if (store.replace(replacement, current.metadata().version())) {
-        return Optional.of(replacement.metadata());
+        return Optional.of(replacement);
       }
       current = store.find(current.metadata().id(), now).orElse(null);
     }

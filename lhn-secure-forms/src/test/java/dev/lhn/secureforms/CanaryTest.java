@@ -189,7 +189,7 @@ class CanaryTest {
   }
 
   /** A store that can corrupt envelopes on the way out, or fail. */
-  static final class CorruptingStore implements SubmissionStore {
+  static class CorruptingStore implements SubmissionStore {
     final SubmissionStore delegate;
     final AtomicBoolean corrupt = new AtomicBoolean();
     final AtomicBoolean failing = new AtomicBoolean();

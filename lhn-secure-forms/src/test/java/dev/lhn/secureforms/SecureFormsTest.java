@@ -347,4 +347,31 @@ class SecureFormsTest {
     assertTrue(e.toJson().endsWith("\"purgeAt\":\"2026-11-29T11:10:00Z\"}"), e.toJson());
     assertEquals(0, forms.conversationEnded("conversation-42"), "ending it again changes nothing");
   }
+
+  @Test
+  void conversationEnded_losingARaceToAFieldPurge_neverResurrectsThePurgedField() {
+    SubmissionStore inner = SubmissionStore.inMemory();
+    java.util.concurrent.atomic.AtomicReference<Runnable> beforeFirstReplace = new java.util.concurrent.atomic.AtomicReference<>();
+    SubmissionStore racing = new CanaryTest.CorruptingStore(inner) {
+      @Override
+      public boolean replace(dev.lhn.secureforms.spi.StoredSubmission replacement, long expectedVersion) {
+        Runnable r = beforeFirstReplace.getAndSet(null);
+        if (r != null) {
+          r.run(); // a concurrent purgeField wins the race
+        }
+        return super.replace(replacement, expectedVersion);
+      }
+    };
+    try (SecureForms f = SecureForms.builder().keyEncryptionKey(kek).store(racing).clock(clock)
+        .retentionScheduler(RetentionScheduler.disabled()).build()) {
+      SubmissionReceipt receipt = f.submit(Forms.card(RevealPolicy.views(2)), "c-race", Forms.cardValues());
+      beforeFirstReplace.set(() -> assertTrue(f.purgeField(receipt.id(), "email")));
+      assertEquals(1, f.conversationEnded("c-race"));
+      try (RevealedSubmission r = f.reveal(receipt.id(), operator).orElseThrow()) {
+        assertFalse(r.has("email"), "the purged field must stay purged");
+        assertTrue(r.has("pan"));
+      }
+      assertFalse(f.status(receipt.id()).orElseThrow().preview().containsKey("email"));
+    }
+  }
 }
