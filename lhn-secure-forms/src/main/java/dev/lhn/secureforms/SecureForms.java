@@ -13,10 +13,13 @@ import dev.lhn.secureforms.retention.RetentionScheduler;
 import dev.lhn.secureforms.schema.Field;
 import dev.lhn.secureforms.schema.FormSchema;
 import dev.lhn.secureforms.schema.NormalizedValues;
+import dev.lhn.secureforms.spi.DamagedSubmission;
+import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
 import dev.lhn.secureforms.spi.SubmissionStore;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +57,8 @@ public final class SecureForms implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SecureForms.class);
   /** How often a compare-and-set update is retried against concurrent changes before giving up. */
   private static final int CAS_ATTEMPTS = 16;
+  /** How long an ended conversation is remembered for late submissions unless the builder says otherwise. */
+  public static final Duration DEFAULT_ENDED_CONVERSATION_MEMORY = Duration.ofDays(7);
 
   private final Envelope envelope;
   private final SubmissionStore store;
@@ -61,6 +67,7 @@ public final class SecureForms implements AutoCloseable {
   private final AuditLog auditLog;
   private final RevealAuthorizer authorizer;
   private final int purgeBatchSize;
+  private final Duration endedConversationMemory;
   private final SecureRandom random;
   private final AutoCloseable schedule;
 
@@ -72,6 +79,8 @@ public final class SecureForms implements AutoCloseable {
     this.auditLog = b.auditLog;
     this.authorizer = b.authorizer == null ? RevealAuthorizer.ALLOW_ALL : b.authorizer;
     this.purgeBatchSize = b.purgeBatchSize == 0 ? 1000 : b.purgeBatchSize;
+    this.endedConversationMemory = b.endedConversationMemory == null
+        ? DEFAULT_ENDED_CONVERSATION_MEMORY : b.endedConversationMemory;
     this.random = new SecureRandom();
     RetentionScheduler scheduler = b.scheduler == null ? RetentionScheduler.defaults() : b.scheduler;
     this.schedule = scheduler.start(this::purgeDue);
@@ -93,6 +102,9 @@ public final class SecureForms implements AutoCloseable {
    * @return the receipt with the new id and deadline
    * @throws InvalidSubmissionException listing every broken rule (field and rule, never the value);
    *     nothing was stored
+   * @throws ConversationEndedException if the conversation had already ended and the form keeps nothing
+   *     past its end; nothing was stored. (A submission to an ended conversation whose form keeps data for
+   *     a while after the end is stored with that deadline, without the fields purged at the end.)
    * @throws StoreException if the store failed; nothing was stored
    */
   public SubmissionReceipt submit(FormSchema form, String conversationId, Map<String, String> values) {
@@ -100,6 +112,8 @@ public final class SecureForms implements AutoCloseable {
     SubmissionMetadata.checkConversationId(conversationId);
     requireNonNull(values, "values");
     Instant now = now();
+    // A conversation that already ended gives this submission its end rules at once.
+    Optional<Instant> endedBefore = store.conversationEndedAt(conversationId, now);
     SubmissionId id = SubmissionId.random(random);
     byte[] sealed;
     Map<String, RetentionPolicy> fieldRetention = new LinkedHashMap<>();
@@ -119,10 +133,38 @@ public final class SecureForms implements AutoCloseable {
         now, 0, form.revealPolicy().maxViews(), form.revealPolicy().maxViews(),
         form.revealPolicy().windowAfterFirstView(), expiresAt, expiresAt,
         form.retention().afterConversationEnd(), null, fieldRetention, preview);
-    store.insert(new StoredSubmission(meta, sealed));
+    Set<String> droppedAtOnce = Set.of();
+    if (endedBefore.isPresent()) {
+      meta = meta.withConversationEnded(endedBefore.get()).withVersion(0);
+      Set<String> stored = new HashSet<>(Arrays.asList(Envelope.fieldNames(sealed)));
+      droppedAtOnce = meta.fieldsDue(now);
+      if (meta.isDue(now) || (!droppedAtOnce.isEmpty() && droppedAtOnce.containsAll(stored))) {
+        LOG.debug("form '{}' submitted after its conversation ended; nothing stored", form.formId());
+        throw new ConversationEndedException(form.formId(), endedBefore.get());
+      }
+      if (!droppedAtOnce.isEmpty()) { // e.g. the card code, purged at the end: never stored at all
+        sealed = Envelope.withoutFields(sealed, droppedAtOnce);
+        meta = meta.withoutFields(droppedAtOnce).withVersion(0);
+      }
+    }
+    StoredSubmission stored = new StoredSubmission(meta, sealed);
+    store.insert(stored);
     LOG.debug("submission {} of form '{}' stored ({} bytes sealed)", id, form.formId(), sealed.length);
     emit(new FormEvent.Submitted(id, form.formId(), conversationId, now));
-    return new SubmissionReceipt(id, form.formId(), conversationId, now, expiresAt);
+    for (String f : new TreeSet<>(droppedAtOnce)) {
+      emit(new FormEvent.Purged(id, form.formId(), conversationId, null, now, PurgeReason.FIELD, f));
+    }
+    Instant purgeAt = meta.purgeAt();
+    if (endedBefore.isEmpty()) {
+      // The conversation may have ended while this submission was being stored: conversationEnded records
+      // the end before it lists the conversation's submissions, and this looks after storing, so at least
+      // one of the two sees the other.
+      Optional<Instant> endedMeanwhile = store.conversationEndedAt(conversationId, now);
+      if (endedMeanwhile.isPresent()) {
+        purgeAt = endConversationOf(stored, endedMeanwhile.get(), now).map(m -> m.purgeAt()).orElse(now);
+      }
+    }
+    return new SubmissionReceipt(id, form.formId(), conversationId, now, purgeAt);
   }
 
   // ------------------------------------------------------------------ read
@@ -159,21 +201,34 @@ public final class SecureForms implements AutoCloseable {
     }
     SubmissionMetadata[] claimedMeta = new SubmissionMetadata[1];
     RevealedSubmission[] produced = new RevealedSubmission[1];
+    Instant[] claimedAt = new Instant[1];
     Optional<RevealedSubmission> revealed;
     try {
       revealed = store.claim(id, now, claimed -> {
         if (produced[0] != null) {
           produced[0].close(); // a store retrying a rolled-back claim runs this again: wipe the first try
+          produced[0] = null;
         }
         SubmissionMetadata cm = claimed.metadata();
         claimedMeta[0] = cm;
-        Set<String> due = cm.fieldsDue(now);
+        // "Due" is decided here, with the time read while the store holds the row, against the row as
+        // held: a conversation end (or a purge deadline) committed by another instance while this reveal
+        // waited for the row has moved its deadlines, and the time read before the claim would miss it.
+        Instant at = now();
+        claimedAt[0] = at;
+        if (cm.isDue(at)) {
+          throw DueWhenClaimed.INSTANCE; // the store rolls back: nothing consumed, the row is left for the purge
+        }
+        Set<String> due = cm.fieldsDue(at);
         Envelope.Opened opened = envelope.open(claimed.envelope(), cm.id(), cm.formId(),
             cm.schemaVersion(), name -> !due.contains(name));
         produced[0] = new RevealedSubmission(cm.id(), cm.formId(), cm.conversationId(),
             cm.viewsLeft() - 1, opened.names(), opened.values());
         return produced[0];
       });
+    } catch (DueWhenClaimed e) {
+      LOG.debug("submission {} became due while its reveal waited for it; nothing revealed", id);
+      return Optional.empty();
     } catch (RuntimeException e) {
       if (produced[0] != null) {
         produced[0].close();
@@ -185,14 +240,25 @@ public final class SecureForms implements AutoCloseable {
       throw e;
     }
     revealed.ifPresent(r -> {
+      Instant at = claimedAt[0];
       LOG.debug("submission {} revealed to '{}', {} views left", id, viewer.operatorId(), r.viewsLeft());
-      emit(new FormEvent.Revealed(id, r.formId(), r.conversationId(), viewer.operatorId(), now, r.viewsLeft()));
+      emit(new FormEvent.Revealed(id, r.formId(), r.conversationId(), viewer.operatorId(), at, r.viewsLeft()));
       if (r.viewsLeft() == 0) {
-        emit(new FormEvent.Purged(id, r.formId(), r.conversationId(), viewer.operatorId(), now,
+        emit(new FormEvent.Purged(id, r.formId(), r.conversationId(), viewer.operatorId(), at,
             PurgeReason.REVEALED, null));
       }
     });
     return revealed;
+  }
+
+  /** Aborts a claim whose row turned out to be due when the store held it; never escapes {@link #reveal}. */
+  private static final class DueWhenClaimed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final DueWhenClaimed INSTANCE = new DueWhenClaimed();
+
+    private DueWhenClaimed() {
+      super("due when claimed", null, false, false);
+    }
   }
 
   /**
@@ -232,31 +298,48 @@ public final class SecureForms implements AutoCloseable {
   /**
    * The conversation ended now: every submission of it whose form purges after the conversation's end
    * gets its deadline moved to {@code now + offset} (if earlier), and so do fields with such a rule of
-   * their own. Submissions due at once (offset zero) are purged immediately.
+   * their own. Submissions due at once (offset zero) are purged immediately. The end is recorded first
+   * and remembered for {@link Builder#endedConversationMemory}, so that submissions made to the
+   * conversation afterwards, on any instance, get the same rules at once.
    *
    * @return how many submissions of the conversation were updated
    */
   public int conversationEnded(String conversationId) {
     SubmissionMetadata.checkConversationId(conversationId);
     Instant now = now();
+    // Recorded first, so that a submission stored from now on sees the end (see submit).
+    Instant endedAt = store.endConversation(conversationId, now, now.plus(endedConversationMemory));
     int updated = 0;
     for (StoredSubmission s : store.findByConversation(conversationId, now)) {
-      Optional<StoredSubmission> after = update(s, now, current -> current.metadata().conversationEndedAt() != null
-          ? null : current.withMetadata(current.metadata().withConversationEnded(now)));
-      if (after.isPresent()) {
+      if (endConversationOf(s, endedAt, now).isPresent()) {
         updated++;
-        SubmissionMetadata m = after.get().metadata();
-        emit(new FormEvent.ConversationEnded(m.id(), m.formId(), m.conversationId(), now, m.purgeAt()));
-        if (m.isDue(now)) {
-          store.delete(m.id()).ifPresent(gone -> emit(new FormEvent.Purged(gone.id(),
-              gone.formId(), gone.conversationId(), null, now, gone.dueReason(), null)));
-        } else {
-          purgeDueFields(after.get(), now);
-        }
       }
     }
     LOG.debug("conversation ended: {} submissions updated", updated);
     return updated;
+  }
+
+  /**
+   * Applies a conversation's end to one of its submissions (compare-and-set, re-read after a lost race):
+   * moves its deadlines, purges it at once if that makes it due, else drops the fields due.
+   *
+   * @return its metadata after the end, or empty if it was gone or had the end applied already
+   */
+  private Optional<SubmissionMetadata> endConversationOf(StoredSubmission s, Instant endedAt, Instant now) {
+    Optional<StoredSubmission> after = update(s, now, current -> current.metadata().conversationEndedAt() != null
+        ? null : current.withMetadata(current.metadata().withConversationEnded(endedAt)));
+    if (after.isEmpty()) {
+      return Optional.empty();
+    }
+    SubmissionMetadata m = after.get().metadata();
+    emit(new FormEvent.ConversationEnded(m.id(), m.formId(), m.conversationId(), now, m.purgeAt()));
+    if (m.isDue(now)) {
+      store.delete(m.id()).ifPresent(gone -> emit(new FormEvent.Purged(gone.id(),
+          gone.formId(), gone.conversationId(), null, now, gone.dueReason(), null)));
+    } else {
+      purgeDueFields(after.get(), now);
+    }
+    return Optional.of(m);
   }
 
   /**
@@ -317,11 +400,15 @@ public final class SecureForms implements AutoCloseable {
   public int purgeDue() {
     Instant now = now();
     int purged = 0;
-    List<SubmissionMetadata> batch;
+    PurgeBatch batch;
     do {
       batch = store.purgeDue(now, purgeBatchSize);
-      for (SubmissionMetadata m : batch) {
+      for (SubmissionMetadata m : batch.purged()) {
         emit(new FormEvent.Purged(m.id(), m.formId(), m.conversationId(), null, now, m.dueReason(), null));
+      }
+      for (DamagedSubmission d : batch.damaged()) {
+        LOG.warn("purged damaged submission {}: {}", d.id(), d.problem());
+        emit(new FormEvent.Purged(d.id(), null, null, null, now, PurgeReason.DAMAGED, null));
       }
       purged += batch.size();
     } while (batch.size() == purgeBatchSize);
@@ -332,13 +419,23 @@ public final class SecureForms implements AutoCloseable {
       int before = purged;
       for (StoredSubmission s : fieldsDue) {
         if (seen.add(s.metadata().id())) {
-          purged += purgeDueFields(s, now);
+          try {
+            purged += purgeDueFields(s, now);
+          } catch (StoreException e) {
+            // one submission's failure (a lost race, the store) never stops the purge of the others
+            LOG.warn("purge of the due fields of submission {} failed ({}); retried on the next run",
+                s.metadata().id(), e.getClass().getSimpleName());
+          }
         }
       }
       if (purged == before) {
         break;
       }
     } while (fieldsDue.size() == purgeBatchSize);
+    int forgotten;
+    do {
+      forgotten = store.forgetEndedConversations(now, purgeBatchSize);
+    } while (forgotten == purgeBatchSize);
     if (purged > 0) {
       LOG.debug("purged {} due submissions and fields", purged);
     }
@@ -373,7 +470,7 @@ public final class SecureForms implements AutoCloseable {
             : store.replace(new StoredSubmission(m.withoutFields(gone), Envelope.withoutFields(env, gone)),
                 m.version());
         if (done) {
-          for (String f : new java.util.TreeSet<>(gone)) {
+          for (String f : new TreeSet<>(gone)) {
             emit(new FormEvent.Purged(m.id(), m.formId(), m.conversationId(), operatorId, now,
                 PurgeReason.FIELD, f));
           }
@@ -386,8 +483,14 @@ public final class SecureForms implements AutoCloseable {
         current = store.find(m.id(), now).orElse(null);
       }
     } catch (DecryptionException e) {
-      emit(new FormEvent.PurgeFailed(m.id(), m.formId(), m.conversationId(), now, "DecryptionException"));
-      throw new StoreException("field purge of submission " + m.id() + " failed: the stored envelope is malformed");
+      // The envelope is malformed, so no field can be dropped from it and nothing of it can ever be
+      // revealed: purge it whole (fail closed) rather than keep a field that is due.
+      SubmissionId damaged = m.id();
+      LOG.warn("submission {} has a malformed envelope ({}); purging it whole", damaged, e.getMessage());
+      Optional<SubmissionMetadata> gone = store.delete(damaged);
+      gone.ifPresent(g -> emit(new FormEvent.Purged(damaged, g.formId(), g.conversationId(), operatorId, now,
+          PurgeReason.DAMAGED, null)));
+      return gone.isPresent() ? fields.size() : 0;
     }
     if (current == null) {
       return 0;
@@ -477,6 +580,7 @@ public final class SecureForms implements AutoCloseable {
     private RevealAuthorizer authorizer;
     private RetentionScheduler scheduler;
     private int purgeBatchSize;
+    private Duration endedConversationMemory;
 
     private Builder() {}
 
@@ -548,6 +652,25 @@ public final class SecureForms implements AutoCloseable {
         throw new IllegalArgumentException("purgeBatchSize must be 1 to 10000, got " + purgeBatchSize);
       }
       this.purgeBatchSize = purgeBatchSize;
+      return this;
+    }
+
+    /**
+     * How long the store remembers that a conversation ended, so that a submission made to it afterwards
+     * (a visitor's form left open) gets the end rules at once: stored with its after-conversation deadline
+     * and without the fields purged at the end, or refused with {@link ConversationEndedException} when
+     * nothing of it would be kept. 1 minute to 366 days, whole milliseconds; default 7 days. A help desk
+     * that reopens a conversation should give the reopened part a new conversation id.
+     */
+    public Builder endedConversationMemory(Duration memory) {
+      requireNonNull(memory, "memory");
+      once(this.endedConversationMemory, "endedConversationMemory", this.endedConversationMemory);
+      if (memory.compareTo(Duration.ofMinutes(1)) < 0 || memory.compareTo(Duration.ofDays(366)) > 0
+          || memory.getNano() % 1_000_000 != 0) {
+        throw new IllegalArgumentException(
+            "endedConversationMemory must be 1 minute to 366 days in whole milliseconds, got " + memory);
+      }
+      this.endedConversationMemory = memory;
       return this;
     }
 

@@ -13,6 +13,7 @@ import dev.lhn.secureforms.retention.RetentionScheduler;
 import dev.lhn.secureforms.schema.FormSchema;
 import dev.lhn.secureforms.schema.NormalizedValues;
 import dev.lhn.secureforms.spi.ClaimAction;
+import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
 import dev.lhn.secureforms.spi.SubmissionStore;
@@ -246,13 +247,28 @@ class CanaryTest {
     }
 
     @Override
-    public List<SubmissionMetadata> purgeDue(Instant now, int batchSize) {
+    public PurgeBatch purgeDue(Instant now, int batchSize) {
       return delegate.purgeDue(now, batchSize);
     }
 
     @Override
     public List<StoredSubmission> findFieldPurgeDue(Instant now, int limit) {
       return delegate.findFieldPurgeDue(now, limit);
+    }
+
+    @Override
+    public Instant endConversation(String conversationId, Instant endedAt, Instant rememberUntil) {
+      return delegate.endConversation(conversationId, endedAt, rememberUntil);
+    }
+
+    @Override
+    public Optional<Instant> conversationEndedAt(String conversationId, Instant now) {
+      return delegate.conversationEndedAt(conversationId, now);
+    }
+
+    @Override
+    public int forgetEndedConversations(Instant now, int batchSize) {
+      return delegate.forgetEndedConversations(now, batchSize);
     }
   }
 }

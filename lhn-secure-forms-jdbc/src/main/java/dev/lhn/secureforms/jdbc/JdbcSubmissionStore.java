@@ -6,7 +6,9 @@ import dev.lhn.secureforms.DuplicateSubmissionException;
 import dev.lhn.secureforms.StoreException;
 import dev.lhn.secureforms.SubmissionId;
 import dev.lhn.secureforms.spi.ClaimAction;
+import dev.lhn.secureforms.spi.DamagedSubmission;
 import dev.lhn.secureforms.spi.MetadataCodec;
+import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
 import dev.lhn.secureforms.spi.SubmissionStore;
@@ -20,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,11 +160,12 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   public Optional<StoredSubmission> find(SubmissionId id, Instant now) {
     requireNonNull(id, "id");
     long nowMs = requireNonNull(now, "now").toEpochMilli();
-    return Optional.ofNullable(singleStatement("find of submission " + id, c -> {
+    String op = "find of submission " + id;
+    return Optional.ofNullable(singleStatement(op, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.find)) {
         ps.setBytes(1, id.toBytes());
         ps.setLong(2, nowMs);
-        return readOne(ps);
+        return readOne(op, ps);
       }
     }));
   }
@@ -179,14 +183,14 @@ public final class JdbcSubmissionStore implements SubmissionStore {
         if (sql.claimLastView != null) {
           try (PreparedStatement ps = c.prepareStatement(sql.claimLastView)) {
             ps.setBytes(1, id.toBytes());
-            claimed = readOne(ps);
+            claimed = readOne(op, ps); // a damaged row throws here, and the delete is rolled back
             deleted = claimed != null;
           }
         }
         if (claimed == null) {
           try (PreparedStatement ps = c.prepareStatement(sql.lockForClaim)) {
             ps.setBytes(1, id.toBytes());
-            claimed = readOne(ps);
+            claimed = readOne(op, ps);
           }
         }
         if (claimed == null || claimed.metadata().isDue(now)) {
@@ -228,11 +232,11 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   public List<StoredSubmission> findByConversation(String conversationId, Instant now) {
     requireNonNull(conversationId, "conversationId");
     long nowMs = requireNonNull(now, "now").toEpochMilli();
-    return singleStatement("lookup of a conversation's submissions", c -> {
+    return transaction("lookup of a conversation's submissions", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.findByConversation)) {
         ps.setString(1, conversationId);
         ps.setLong(2, nowMs);
-        return readAll(ps);
+        return readAllQuarantiningDamaged(c, ps, nowMs);
       }
     });
   }
@@ -265,10 +269,11 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     requireNonNull(id, "id");
     String op = "delete of submission " + id;
     if (sql.deleteReturning != null) {
-      return Optional.ofNullable(singleStatement(op, c -> {
+      // In a transaction, so that a row that cannot be decoded is rolled back, not deleted unreported.
+      return Optional.ofNullable(transaction(op, c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.deleteReturning)) {
           ps.setBytes(1, id.toBytes());
-          return readOneMetadata(ps);
+          return readOneMetadata(op, ps);
         }
       }));
     }
@@ -276,7 +281,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
       SubmissionMetadata m;
       try (PreparedStatement ps = c.prepareStatement(sql.lockForDelete)) {
         ps.setBytes(1, id.toBytes());
-        m = readOneMetadata(ps);
+        m = readOneMetadata(op, ps);
       }
       if (m == null) {
         return Optional.<SubmissionMetadata>empty();
@@ -296,44 +301,46 @@ public final class JdbcSubmissionStore implements SubmissionStore {
    * only checked for {@code null}.
    */
   @Override
-  public List<SubmissionMetadata> purgeDue(Instant now, int batchSize) {
+  public PurgeBatch purgeDue(Instant now, int batchSize) {
     long nowMs = requireNonNull(now, "now").toEpochMilli();
     checkBatch("batchSize", batchSize);
     String op = "purge of due submissions";
     if (sql.purgeReturning != null) {
-      // One statement locks (skipping rows other purgers hold), deletes and returns: atomic on its own.
-      return singleStatement(op, c -> {
+      // One statement locks (skipping rows other purgers hold), deletes and returns; in a transaction, so
+      // that nothing is committed before every returned row has been read.
+      return transaction(op, c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.purgeReturning)) {
           ps.setInt(sql.bindNow(ps, nowMs), batchSize);
-          return readAllMetadata(ps);
+          return readBatch(ps).toBatch();
         }
       });
     }
     return transaction(op, c -> {
-      List<SubmissionMetadata> due;
+      Rows due;
       if (dialect == Dialect.H2) {
         due = lockDueInPages(c, nowMs, batchSize);
       } else {
         try (PreparedStatement ps = c.prepareStatement(sql.lockDueForPurge)) {
           ps.setInt(sql.bindNow(ps, nowMs), batchSize);
-          due = readAllMetadata(ps);
+          due = readBatch(ps);
         }
       }
+      List<SubmissionId> ids = due.ids();
       int deleted = 0;
-      for (int from = 0; from < due.size(); from += DELETE_CHUNK) {
-        List<SubmissionMetadata> chunk = due.subList(from, Math.min(due.size(), from + DELETE_CHUNK));
+      for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
+        List<SubmissionId> chunk = ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK));
         try (PreparedStatement ps = c.prepareStatement(sql.deleteIds(chunk.size()))) {
           for (int i = 0; i < chunk.size(); i++) {
-            ps.setBytes(i + 1, chunk.get(i).id().toBytes());
+            ps.setBytes(i + 1, chunk.get(i).toBytes());
           }
           deleted += ps.executeUpdate();
         }
       }
-      if (deleted != due.size()) {
-        throw new StoreException("purge of due submissions failed: locked " + due.size() + " rows but deleted "
+      if (deleted != ids.size()) {
+        throw new StoreException("purge of due submissions failed: locked " + ids.size() + " rows but deleted "
             + deleted);
       }
-      return due;
+      return due.toBatch();
     });
   }
 
@@ -343,8 +350,8 @@ public final class JdbcSubmissionStore implements SubmissionStore {
    * So a batch comes back short only when every other due row is held by someone else, as with SKIP LOCKED
    * and LIMIT elsewhere.
    */
-  private List<SubmissionMetadata> lockDueInPages(Connection c, long nowMs, int batchSize) throws SQLException {
-    List<SubmissionMetadata> locked = new ArrayList<>();
+  private Rows lockDueInPages(Connection c, long nowMs, int batchSize) throws SQLException {
+    Rows locked = new Rows();
     long lastPurgeAt = 0;
     byte[] lastId = null;
     while (locked.size() < batchSize) {
@@ -373,7 +380,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
           for (byte[] id : chunk) {
             ps.setBytes(i++, id);
           }
-          locked.addAll(readAllMetadata(ps));
+          locked.addAll(readBatch(ps));
         }
       }
       if (ids.size() < window) {
@@ -387,12 +394,108 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   public List<StoredSubmission> findFieldPurgeDue(Instant now, int limit) {
     long nowMs = requireNonNull(now, "now").toEpochMilli();
     checkBatch("limit", limit);
-    return singleStatement("lookup of submissions with fields due", c -> {
+    return transaction("lookup of submissions with fields due", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.findFieldPurgeDue)) {
         ps.setLong(1, nowMs);
         ps.setLong(2, nowMs);
         ps.setInt(3, limit);
-        return readAll(ps);
+        return readAllQuarantiningDamaged(c, ps, nowMs);
+      }
+    });
+  }
+
+  @Override
+  public Instant endConversation(String conversationId, Instant endedAt, Instant rememberUntil) {
+    SubmissionMetadata.checkConversationId(conversationId);
+    long ended = requireNonNull(endedAt, "endedAt").toEpochMilli();
+    long until = requireNonNull(rememberUntil, "rememberUntil").toEpochMilli();
+    if (until < ended) {
+      throw new IllegalArgumentException("rememberUntil must not be before endedAt");
+    }
+    String op = "record of a conversation's end";
+    for (int attempt = 0; attempt < 8; attempt++) {
+      try {
+        singleStatement(op, c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.insertEnded)) {
+            ps.setString(1, conversationId);
+            ps.setLong(2, ended);
+            ps.setLong(3, until);
+            ps.executeUpdate();
+            return null;
+          } catch (SQLException e) {
+            if (isDuplicateKey(e)) {
+              throw new DuplicateKey();
+            }
+            throw e;
+          }
+        });
+        return Instant.ofEpochMilli(ended);
+      } catch (DuplicateKey e) {
+        // recorded before: keep the earlier end and the later memory
+      }
+      Long recorded = singleStatement(op, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.updateEnded)) {
+          ps.setLong(1, ended);
+          ps.setLong(2, ended);
+          ps.setLong(3, until);
+          ps.setLong(4, until);
+          ps.setString(5, conversationId);
+          if (ps.executeUpdate() == 0) {
+            return null; // forgotten in between: insert again
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.findEnded)) {
+          ps.setString(1, conversationId);
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : null;
+          }
+        }
+      });
+      if (recorded != null) {
+        return Instant.ofEpochMilli(recorded);
+      }
+    }
+    throw new StoreException(op + " failed: it raced with forgetting the same conversation 8 times");
+  }
+
+  @Override
+  public Optional<Instant> conversationEndedAt(String conversationId, Instant now) {
+    requireNonNull(conversationId, "conversationId");
+    long nowMs = requireNonNull(now, "now").toEpochMilli();
+    return Optional.ofNullable(singleStatement("lookup of a conversation's end", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.findEnded)) {
+        ps.setString(1, conversationId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() && rs.getLong(2) > nowMs ? Instant.ofEpochMilli(rs.getLong(1)) : null;
+        }
+      }
+    }));
+  }
+
+  @Override
+  public int forgetEndedConversations(Instant now, int batchSize) {
+    long nowMs = requireNonNull(now, "now").toEpochMilli();
+    checkBatch("batchSize", batchSize);
+    return singleStatement("forgetting of ended conversations", c -> {
+      List<String> ids = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql.forgetEndedIds)) {
+        ps.setLong(1, nowMs);
+        ps.setInt(2, batchSize);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getString(1));
+          }
+        }
+      }
+      if (ids.isEmpty()) {
+        return 0;
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.deleteEnded(ids.size()))) {
+        ps.setLong(1, nowMs);
+        for (int i = 0; i < ids.size(); i++) {
+          ps.setString(i + 2, ids.get(i));
+        }
+        return ps.executeUpdate(); // a racing instance may have forgotten some of them first
       }
     });
   }
@@ -442,33 +545,66 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     }
   }
 
-  private static StoredSubmission readOne(PreparedStatement ps) throws SQLException {
+  /** One row, or {@code null}; a row that cannot be decoded is a {@link StoreException} naming it. */
+  private static StoredSubmission readOne(String op, PreparedStatement ps) throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       return rs.next() ? read(rs) : null;
+    } catch (DamagedRow e) {
+      throw e.toStoreException(op);
     }
   }
 
-  private static SubmissionMetadata readOneMetadata(PreparedStatement ps) throws SQLException {
+  private static SubmissionMetadata readOneMetadata(String op, PreparedStatement ps) throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       return rs.next() ? readMetadata(rs) : null;
+    } catch (DamagedRow e) {
+      throw e.toStoreException(op);
     }
   }
 
-  private static List<StoredSubmission> readAll(PreparedStatement ps) throws SQLException {
+  /**
+   * Every row the query returns that can be decoded; the others are made due at {@code nowMs} in the same
+   * transaction (quarantine: the next purge deletes and reports them), so that they neither break nor
+   * block the caller.
+   */
+  private List<StoredSubmission> readAllQuarantiningDamaged(Connection c, PreparedStatement ps, long nowMs)
+      throws SQLException {
     List<StoredSubmission> out = new ArrayList<>();
+    List<DamagedSubmission> damaged = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(read(rs));
+        try {
+          out.add(read(rs));
+        } catch (DamagedRow e) {
+          damaged.add(e.damage);
+        }
+      }
+    }
+    if (!damaged.isEmpty()) {
+      try (PreparedStatement q = c.prepareStatement(sql.quarantine(damaged.size()))) {
+        q.setLong(1, nowMs);
+        for (int i = 0; i < damaged.size(); i++) {
+          q.setBytes(i + 2, damaged.get(i).id().toBytes());
+        }
+        q.executeUpdate();
+      }
+      for (DamagedSubmission d : damaged) {
+        LOG.warn("stored submission {} is damaged ({}); quarantined: the next purge deletes it", d.id(), d.problem());
       }
     }
     return out;
   }
 
-  private static List<SubmissionMetadata> readAllMetadata(PreparedStatement ps) throws SQLException {
-    List<SubmissionMetadata> out = new ArrayList<>();
+  /** The metadata of every row the query returns, and the rows that cannot be decoded. */
+  private static Rows readBatch(PreparedStatement ps) throws SQLException {
+    Rows out = new Rows();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(readMetadata(rs));
+        try {
+          out.ok.add(readMetadata(rs));
+        } catch (DamagedRow e) {
+          out.damaged.add(e.damage);
+        }
       }
     }
     return out;
@@ -477,19 +613,87 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   /** A row in {@link Sql#COLUMNS} order. */
   private static StoredSubmission read(ResultSet rs) throws SQLException {
     SubmissionMetadata m = readMetadata(rs);
-    return new StoredSubmission(m, rs.getBytes(16));
+    byte[] envelope = rs.getBytes(16);
+    try {
+      return new StoredSubmission(m, envelope == null ? new byte[0] : envelope);
+    } catch (IllegalArgumentException e) {
+      throw new DamagedRow(new DamagedSubmission(m.id(), problem(e)));
+    }
   }
 
+  /**
+   * The metadata of a row in {@link Sql#META_COLUMNS} order.
+   *
+   * @throws DamagedRow if a column breaks the rules of {@link SubmissionMetadata} or its codec
+   */
   private static SubmissionMetadata readMetadata(ResultSet rs) throws SQLException {
-    SubmissionId id = SubmissionId.fromBytes(rs.getBytes(1));
+    byte[] idBytes = rs.getBytes(1);
+    SubmissionId id;
+    try {
+      id = SubmissionId.fromBytes(idBytes);
+    } catch (RuntimeException e) {
+      // The DDL keeps ids at 16 bytes; a row without a readable id cannot even be reported by id.
+      throw new StoreException("a stored row has an unreadable id ("
+          + (idBytes == null ? "null" : idBytes.length + " bytes") + "): check the table's constraints");
+    }
     try {
       return new SubmissionMetadata(id, rs.getString(2), rs.getInt(3), rs.getString(4),
           Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6), rs.getInt(7), rs.getInt(8), duration(rs, 9),
           Instant.ofEpochMilli(rs.getLong(10)), Instant.ofEpochMilli(rs.getLong(11)), duration(rs, 12),
           instant(rs, 13), MetadataCodec.decodeFieldRetention(rs.getString(14)),
           MetadataCodec.decodePreview(rs.getString(15)));
-    } catch (IllegalArgumentException e) {
-      throw new StoreException("stored submission " + id + " is invalid: " + e.getMessage());
+    } catch (IllegalArgumentException | StoreException | DateTimeException | ArithmeticException e) {
+      throw new DamagedRow(new DamagedSubmission(id, problem(e)));
+    } catch (NullPointerException e) {
+      throw new DamagedRow(new DamagedSubmission(id, "a required column is null"));
+    }
+  }
+
+  /** A decoding failure in words: the library's own messages quote no stored value. */
+  private static String problem(RuntimeException e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.length() > 200 ? m.substring(0, 200) : m;
+  }
+
+  /** What a read of several rows found: the rows it could decode, and the others. */
+  private static final class Rows {
+    final List<SubmissionMetadata> ok = new ArrayList<>();
+    final List<DamagedSubmission> damaged = new ArrayList<>();
+
+    int size() {
+      return ok.size() + damaged.size();
+    }
+
+    void addAll(Rows more) {
+      ok.addAll(more.ok);
+      damaged.addAll(more.damaged);
+    }
+
+    List<SubmissionId> ids() {
+      List<SubmissionId> ids = new ArrayList<>(size());
+      ok.forEach(m -> ids.add(m.id()));
+      damaged.forEach(d -> ids.add(d.id()));
+      return ids;
+    }
+
+    PurgeBatch toBatch() {
+      return new PurgeBatch(ok, damaged);
+    }
+  }
+
+  /** A row that cannot be decoded; turned into a report or a {@link StoreException}, never escapes. */
+  private static final class DamagedRow extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient DamagedSubmission damage;
+
+    DamagedRow(DamagedSubmission damage) {
+      super(null, null, false, false);
+      this.damage = damage;
+    }
+
+    StoreException toStoreException(String op) {
+      return new StoreException(op + " failed: stored submission " + damage.id() + " is damaged ("
+          + damage.problem() + ")");
     }
   }
 
@@ -786,17 +990,20 @@ public final class JdbcSubmissionStore implements SubmissionStore {
           c.setAutoCommit(true);
         }
         try {
-          if (createSchema && !tableExists(c, sql)) {
-            createTable(c, d, prefix, sql);
+          if (createSchema && (!tableExists(c, sql, sql.table) || !tableExists(c, sql, sql.endedTable))) {
+            createTables(c, d, prefix, sql);
           }
-          if (!tableExists(c, sql)) {
-            throw new IllegalStateException("table " + table + " does not exist: create it with "
-                + d.schemaResource() + " (JdbcSubmissionStore.ddl(Dialect." + d + ", \"" + prefix
-                + "\")) or call createSchema()");
-          }
-          if (!probe(c, sql.probeColumns)) {
-            throw new IllegalStateException("table " + table + " lacks columns of schema version " + SCHEMA_VERSION
-                + ": compare it with " + d.schemaResource() + " and apply the migrations in the jar's migration/");
+          for (String[] t : List.of(new String[] {sql.table, sql.probeColumns},
+              new String[] {sql.endedTable, sql.probeEndedColumns})) {
+            if (!tableExists(c, sql, t[0])) {
+              throw new IllegalStateException("table " + t[0] + " does not exist: create it with "
+                  + d.schemaResource() + " (JdbcSubmissionStore.ddl(Dialect." + d + ", \"" + prefix
+                  + "\")) or call createSchema()");
+            }
+            if (!probe(c, t[1])) {
+              throw new IllegalStateException("table " + t[0] + " lacks columns of schema version " + SCHEMA_VERSION
+                  + ": compare it with " + d.schemaResource() + " and apply the migrations in the jar's migration/");
+            }
           }
         } finally {
           if (!auto) {
@@ -826,9 +1033,9 @@ public final class JdbcSubmissionStore implements SubmissionStore {
       };
     }
 
-    private static boolean tableExists(Connection c, Sql sql) throws SQLException {
+    private static boolean tableExists(Connection c, Sql sql, String name) throws SQLException {
       try (PreparedStatement ps = c.prepareStatement(sql.tableExists)) {
-        ps.setString(1, sql.table);
+        ps.setString(1, name);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() && rs.getInt(1) != 0;
         }
@@ -845,17 +1052,28 @@ public final class JdbcSubmissionStore implements SubmissionStore {
       }
     }
 
-    private static void createTable(Connection c, Dialect d, String prefix, Sql sql) throws SQLException {
+    /**
+     * Runs the bundled DDL. Every statement is idempotent, so a statement that lost a race against another
+     * instance creating the same table at the same moment is simply run again; a table that exists but is
+     * incomplete is left for {@link #build()}'s column check to name.
+     */
+    private static void createTables(Connection c, Dialect d, String prefix, Sql sql) throws SQLException {
       String script = ddl(d, prefix);
-      try (Statement s = c.createStatement()) {
-        for (String statement : statements(script)) {
-          s.execute(statement);
-        }
-        LOG.info("created table {} ({})", sql.table, d.schemaResource());
-      } catch (SQLException e) {
-        // Another instance may have created it at the same moment.
-        if (!tableExists(c, sql) || !probe(c, sql.probeColumns)) {
-          throw e;
+      for (int attempt = 1; ; attempt++) {
+        try (Statement s = c.createStatement()) {
+          for (String statement : statements(script)) {
+            s.execute(statement);
+          }
+          LOG.info("created tables {} and {} ({})", sql.table, sql.endedTable, d.schemaResource());
+          return;
+        } catch (SQLException e) {
+          if ((tableExists(c, sql, sql.table) && !probe(c, sql.probeColumns))
+              || (tableExists(c, sql, sql.endedTable) && !probe(c, sql.probeEndedColumns))) {
+            return; // an older or foreign table: the column check names it
+          }
+          if (attempt == 5) {
+            throw e;
+          }
         }
       }
     }

@@ -39,6 +39,13 @@ final class Sql {
   private final String lockDueIdsSuffix;
   private final boolean databaseClock;
   final String findFieldPurgeDue;
+  /** The table of ended conversations. */
+  final String endedTable;
+  final String insertEnded;
+  final String updateEnded;
+  final String findEnded;
+  final String forgetEndedIds;
+  final String probeEndedColumns;
 
   Sql(Dialect dialect, String prefix, boolean databaseClock, boolean skipLocked) {
     table = prefix + "submissions";
@@ -98,6 +105,39 @@ final class Sql {
     this.databaseClock = databaseClock;
     findFieldPurgeDue = "SELECT " + COLUMNS + " FROM " + table
         + " WHERE field_purge_at <= ? AND purge_at > ? ORDER BY field_purge_at LIMIT ?";
+    endedTable = prefix + "ended_conversations";
+    probeEndedColumns = "SELECT conversation_id, ended_at, remember_until FROM " + endedTable + " WHERE 1 = 0";
+    insertEnded = "INSERT INTO " + endedTable + " (conversation_id, ended_at, remember_until) VALUES (?, ?, ?)";
+    // Monotonic, so concurrent calls commute: the earliest end and the latest memory win.
+    updateEnded = "UPDATE " + endedTable + " SET ended_at = CASE WHEN ended_at > ? THEN ? ELSE ended_at END, "
+        + "remember_until = CASE WHEN remember_until < ? THEN ? ELSE remember_until END WHERE conversation_id = ?";
+    findEnded = "SELECT ended_at, remember_until FROM " + endedTable + " WHERE conversation_id = ?";
+    // No locks: the delete re-checks remember_until, so a concurrent end that extended it keeps its row.
+    forgetEndedIds = "SELECT conversation_id FROM " + endedTable + " WHERE remember_until <= ? "
+        + "ORDER BY remember_until LIMIT ?";
+  }
+
+  /** Deletes up to {@code n} forgotten conversations (parameter 1 is now, then the ids). */
+  String deleteEnded(int n) {
+    StringBuilder b = new StringBuilder(80 + endedTable.length() + 3 * n).append("DELETE FROM ").append(endedTable)
+        .append(" WHERE remember_until <= ? AND conversation_id IN (");
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "?" : ", ?");
+    }
+    return b.append(')').toString();
+  }
+
+  /**
+   * Makes {@code n} damaged rows due at once (parameter 1 is now, then the ids), so that the next purge
+   * deletes and reports them; the version moves so that no compare-and-set from before succeeds.
+   */
+  String quarantine(int n) {
+    StringBuilder b = new StringBuilder(96 + table.length() + 3 * n).append("UPDATE ").append(table)
+        .append(" SET purge_at = ?, field_purge_at = NULL, version = version + 1 WHERE id IN (");
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "?" : ", ?");
+    }
+    return b.append(')').toString();
   }
 
   /**

@@ -21,8 +21,18 @@ CREATE TABLE IF NOT EXISTS ${prefix}submissions (
   preview                 CHARACTER VARYING         NOT NULL,
   envelope                BINARY VARYING(1048576)   NOT NULL,
   CONSTRAINT ${prefix}submissions_pk PRIMARY KEY (id),
-  CONSTRAINT ${prefix}submissions_views CHECK (views_left BETWEEN 1 AND max_views)
+  CONSTRAINT ${prefix}submissions_views CHECK (views_left BETWEEN 1 AND max_views),
+  CONSTRAINT ${prefix}submissions_deadline CHECK (purge_at <= expires_at),
+  CONSTRAINT ${prefix}submissions_envelope_len CHECK (OCTET_LENGTH(envelope) BETWEEN 1 AND 1048576)
 );
 CREATE INDEX IF NOT EXISTS ${prefix}submissions_purge_at ON ${prefix}submissions (purge_at);
 CREATE INDEX IF NOT EXISTS ${prefix}submissions_field_purge_at ON ${prefix}submissions (field_purge_at);
 CREATE INDEX IF NOT EXISTS ${prefix}submissions_conversation ON ${prefix}submissions (conversation_id);
+-- Conversations that ended, remembered for a while so that a late submission gets the end's rules at once.
+CREATE TABLE IF NOT EXISTS ${prefix}ended_conversations (
+  conversation_id CHARACTER VARYING(128) NOT NULL,
+  ended_at        BIGINT                 NOT NULL,
+  remember_until  BIGINT                 NOT NULL,
+  CONSTRAINT ${prefix}ended_conversations_pk PRIMARY KEY (conversation_id)
+);
+CREATE INDEX IF NOT EXISTS ${prefix}ended_conversations_until ON ${prefix}ended_conversations (remember_until);

@@ -25,5 +25,15 @@ CREATE TABLE IF NOT EXISTS ${prefix}submissions (
   KEY ${prefix}submissions_purge_at (purge_at),
   KEY ${prefix}submissions_field_purge_at (field_purge_at),
   KEY ${prefix}submissions_conversation (conversation_id),
-  CONSTRAINT ${prefix}submissions_views CHECK (views_left BETWEEN 1 AND max_views)
+  CONSTRAINT ${prefix}submissions_views CHECK (views_left BETWEEN 1 AND max_views),
+  CONSTRAINT ${prefix}submissions_deadline CHECK (purge_at <= expires_at),
+  CONSTRAINT ${prefix}submissions_envelope_len CHECK (LENGTH(envelope) BETWEEN 1 AND 1048576)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
+-- Conversations that ended, remembered for a while so that a late submission gets the end's rules at once.
+CREATE TABLE IF NOT EXISTS ${prefix}ended_conversations (
+  conversation_id VARCHAR(128) NOT NULL,
+  ended_at        BIGINT       NOT NULL,
+  remember_until  BIGINT       NOT NULL,
+  PRIMARY KEY (conversation_id),
+  KEY ${prefix}ended_conversations_until (remember_until)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;

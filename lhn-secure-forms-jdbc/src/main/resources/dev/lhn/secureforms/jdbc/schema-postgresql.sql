@@ -22,7 +22,9 @@ CREATE TABLE IF NOT EXISTS ${prefix}submissions (
   envelope                BYTEA        NOT NULL,
   CONSTRAINT ${prefix}submissions_pk PRIMARY KEY (id),
   CONSTRAINT ${prefix}submissions_id_len CHECK (octet_length(id) = 16),
-  CONSTRAINT ${prefix}submissions_views CHECK (views_left BETWEEN 1 AND max_views)
+  CONSTRAINT ${prefix}submissions_views CHECK (views_left BETWEEN 1 AND max_views),
+  CONSTRAINT ${prefix}submissions_deadline CHECK (purge_at <= expires_at),
+  CONSTRAINT ${prefix}submissions_envelope_len CHECK (octet_length(envelope) BETWEEN 1 AND 1048576)
 );
 -- Sealed envelopes do not compress: store them out of line without trying.
 ALTER TABLE ${prefix}submissions ALTER COLUMN envelope SET STORAGE EXTERNAL;
@@ -30,3 +32,11 @@ CREATE INDEX IF NOT EXISTS ${prefix}submissions_purge_at ON ${prefix}submissions
 CREATE INDEX IF NOT EXISTS ${prefix}submissions_field_purge_at ON ${prefix}submissions (field_purge_at)
   WHERE field_purge_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ${prefix}submissions_conversation ON ${prefix}submissions (conversation_id);
+-- Conversations that ended, remembered for a while so that a late submission gets the end's rules at once.
+CREATE TABLE IF NOT EXISTS ${prefix}ended_conversations (
+  conversation_id VARCHAR(128) NOT NULL,
+  ended_at        BIGINT       NOT NULL,
+  remember_until  BIGINT       NOT NULL,
+  CONSTRAINT ${prefix}ended_conversations_pk PRIMARY KEY (conversation_id)
+);
+CREATE INDEX IF NOT EXISTS ${prefix}ended_conversations_until ON ${prefix}ended_conversations (remember_until);

@@ -62,7 +62,7 @@ class ConcurrentPurgeTest {
           List<SubmissionId> mine = new ArrayList<>();
           List<SubmissionMetadata> batch;
           do {
-            batch = store.purgeDue(NOW, BATCH);
+            batch = store.purgeDue(NOW, BATCH).purged();
             batch.forEach(m -> mine.add(m.id()));
           } while (batch.size() == BATCH);
           return mine;
@@ -98,7 +98,7 @@ class ConcurrentPurgeTest {
           dueRows / (purgeNanos / 1e9), counts);
     } finally {
       pool.shutdownNow();
-      TestDatabase.dropTable(raw, table);
+      TestDatabase.dropTables(raw, prefix);
     }
   }
 }

@@ -96,7 +96,7 @@ class CrossProcessClaimTest {
           SUBMISSIONS / (insertMillis / 1e3), JVMS, THREADS, total, attempts, slowest, attempts / (slowest / 1e3));
     } finally {
       jvms.forEach(Jvm::close);
-      TestDatabase.dropTable(raw, prefix + "submissions");
+      TestDatabase.dropTables(raw, prefix);
     }
   }
 }

@@ -52,13 +52,13 @@ class DatabaseFeaturesTest {
       StoredSubmission future = submission(wall.minusSeconds(600), wall.plusSeconds(3600));
       appClock.insert(past);
       appClock.insert(future);
-      assertEquals(List.of(), appClock.purgeDue(Instant.EPOCH, 100), "the application clock at 1970: nothing due");
-      assertEquals(List.of(past.metadata()), dbClock.purgeDue(Instant.EPOCH, 100), "by the database clock");
-      assertEquals(List.of(), dbClock.purgeDue(Instant.parse("2999-01-01T00:00:00Z"), 100),
+      assertEquals(List.of(), appClock.purgeDue(Instant.EPOCH, 100).purged(), "the application clock at 1970: nothing due");
+      assertEquals(List.of(past.metadata()), dbClock.purgeDue(Instant.EPOCH, 100).purged(), "by the database clock");
+      assertEquals(List.of(), dbClock.purgeDue(Instant.parse("2999-01-01T00:00:00Z"), 100).purged(),
           "a far future now changes nothing on the database clock");
       assertEquals(Optional.of(future), appClock.find(future.metadata().id(), wall));
     } finally {
-      TestDatabase.dropTable(raw, prefix + "submissions");
+      TestDatabase.dropTables(raw, prefix);
     }
   }
 
@@ -89,7 +89,7 @@ class DatabaseFeaturesTest {
       }
     } finally {
       TimeZone.setDefault(original);
-      TestDatabase.dropTable(raw, prefix + "submissions");
+      TestDatabase.dropTables(raw, prefix);
     }
   }
 
@@ -99,7 +99,7 @@ class DatabaseFeaturesTest {
     DataSource raw = db.require();
     String prefix = TestDatabase.uniquePrefix("err");
     JdbcSubmissionStore store = JdbcSubmissionStore.builder(raw).tablePrefix(prefix).createSchema().build();
-    TestDatabase.dropTable(raw, store.tableName());
+    TestDatabase.dropTables(raw, prefix);
     String driverMessage;
     try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
       s.executeQuery("SELECT id FROM " + store.tableName());
@@ -112,7 +112,7 @@ class DatabaseFeaturesTest {
         assertThrows(StoreException.class, () -> store.insert(s)),
         assertThrows(StoreException.class, () -> store.find(s.metadata().id(), Instant.EPOCH)),
         assertThrows(StoreException.class, () -> store.claim(s.metadata().id(), Instant.EPOCH, c -> 1)),
-        assertThrows(StoreException.class, () -> store.purgeDue(Instant.EPOCH, 10)));
+        assertThrows(StoreException.class, () -> store.purgeDue(Instant.EPOCH, 10).purged()));
     for (StoreException e : errors) {
       assertNotNull(e.sqlState(), e.getMessage());
       assertTrue(e.sqlState().startsWith("42"), "syntax or access rule violation, got " + e.sqlState());
@@ -154,7 +154,7 @@ class DatabaseFeaturesTest {
       assertEquals(0, pool.borrowed());
       assertEquals(List.of(), pool.violations());
     } finally {
-      TestDatabase.dropTable(raw, prefix + "submissions");
+      TestDatabase.dropTables(raw, prefix);
     }
   }
 
@@ -178,7 +178,7 @@ class DatabaseFeaturesTest {
       assertEquals(Optional.of(s), stores.get(3).find(s.metadata().id(), Instant.parse("2031-01-01T00:00:00Z")));
     } finally {
       pool.shutdownNow();
-      TestDatabase.dropTable(raw, prefix + "submissions");
+      TestDatabase.dropTables(raw, prefix);
     }
   }
 

@@ -51,7 +51,7 @@ class JdbcFailureTest {
 
   @AfterEach
   void tearDown() {
-    TestDatabase.dropTable(h2, prefix + "submissions");
+    TestDatabase.dropTables(h2, prefix);
   }
 
   @Test
@@ -68,7 +68,7 @@ class JdbcFailureTest {
     operations.put("lookup of a conversation's submissions", () -> store.findByConversation("conv", T0));
     operations.put("replace of submission " + id, () -> store.replace(s.withMetadata(s.metadata().withVersion(1)), 0));
     operations.put("delete of submission " + id, () -> store.delete(id));
-    operations.put("purge of due submissions", () -> store.purgeDue(T0, 10));
+    operations.put("purge of due submissions", () -> store.purgeDue(T0, 10).purged());
     operations.put("lookup of submissions with fields due", () -> store.findFieldPurgeDue(T0, 10));
     for (Map.Entry<String, Runnable> op : operations.entrySet()) {
       StoreException e = assertThrows(StoreException.class, op.getValue()::run, op.getKey());
@@ -122,7 +122,7 @@ class JdbcFailureTest {
       store.insert(submission(1, T0.plusSeconds(i)));
     }
     faulty.failStatement = sql -> sql.startsWith("DELETE FROM " + prefix + "submissions WHERE id IN");
-    assertThrows(StoreException.class, () -> store.purgeDue(T0.plusSeconds(10), 100));
+    assertThrows(StoreException.class, () -> store.purgeDue(T0.plusSeconds(10), 100).purged());
     faulty.heal();
     assertEquals(5, store.purgeDue(T0.plusSeconds(10), 100).size(), "all five were still there");
   }
@@ -136,7 +136,7 @@ class JdbcFailureTest {
     assertThrows(IllegalStateException.class, () -> store.claim(a.metadata().id(), T0, c -> {
       throw new IllegalStateException("the action failed");
     }));
-    store.purgeDue(T0.plus(Duration.ofDays(2)), 10);
+    store.purgeDue(T0.plus(Duration.ofDays(2)), 10).purged();
     assertEquals(List.of(true, true, true), faulty.autoCommitAtClose);
   }
 

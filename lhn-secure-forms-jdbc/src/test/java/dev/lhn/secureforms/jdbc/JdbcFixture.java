@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 final class JdbcFixture {
   private final TestDatabase database;
   private final String tag;
+  private String prefix;
   private final Dialect forcedDialect;
   private DataSource raw;
   private TestPool pool;
@@ -35,7 +36,7 @@ final class JdbcFixture {
   void open() {
     raw = database.require();
     pool = new TestPool(raw, 16);
-    String prefix = TestDatabase.uniquePrefix(tag);
+    prefix = TestDatabase.uniquePrefix(tag);
     if (forcedDialect == null) {
       store = JdbcSubmissionStore.builder(pool).tablePrefix(prefix).createSchema().build();
     } else {
@@ -49,6 +50,7 @@ final class JdbcFixture {
   JdbcSubmissionStore emptyStore() {
     try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM " + store.tableName());
+      s.executeUpdate("DELETE FROM " + prefix + "ended_conversations");
     } catch (SQLException e) {
       throw new AssertionError("cannot empty " + store.tableName() + " (SQL state " + e.getSQLState() + ")");
     }
@@ -73,7 +75,7 @@ final class JdbcFixture {
       assertEquals(List.of(), pool.violations(), "connections handed back in a bad state");
     } finally {
       pool.close();
-      TestDatabase.dropTable(raw, store.tableName());
+      TestDatabase.dropTables(raw, prefix);
     }
   }
 }

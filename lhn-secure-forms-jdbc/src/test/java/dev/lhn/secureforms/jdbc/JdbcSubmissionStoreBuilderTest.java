@@ -39,7 +39,7 @@ class JdbcSubmissionStoreBuilderTest {
 
   @AfterEach
   void tearDown() {
-    TestDatabase.dropTable(h2, prefix + "submissions");
+    TestDatabase.dropTables(h2, prefix);
   }
 
   @Test
@@ -51,7 +51,7 @@ class JdbcSubmissionStoreBuilderTest {
       assertEquals(defaultTable, store.tableName());
       assertEquals("JdbcSubmissionStore[H2, table=lsf_submissions]", store.toString());
     } finally {
-      TestDatabase.dropTable(h2, defaultTable);
+      TestDatabase.dropTables(h2, "lsf_");
     }
   }
 
@@ -150,6 +150,8 @@ class JdbcSubmissionStoreBuilderTest {
       String ddl = JdbcSubmissionStore.ddl(d, "app_");
       assertFalse(ddl.contains("${prefix}"), d + " left a placeholder");
       assertTrue(ddl.contains("CREATE TABLE IF NOT EXISTS app_submissions ("), d.toString());
+      assertTrue(ddl.contains("CREATE TABLE IF NOT EXISTS app_ended_conversations ("), d.toString());
+      assertTrue(ddl.contains("app_submissions_envelope_len CHECK"), d + " checks the envelope's length");
       for (String column : List.of("purge_at", "field_purge_at", "conversation_id")) {
         assertTrue(ddl.contains("app_submissions_" + column.replace("conversation_id", "conversation") + " "), d + " index on " + column);
       }
@@ -157,9 +159,9 @@ class JdbcSubmissionStoreBuilderTest {
       List<String> statements = JdbcSubmissionStore.statements(ddl);
       assertTrue(statements.stream().noneMatch(s -> s.endsWith(";") || s.startsWith("--")), d + ": " + statements);
     }
-    assertEquals(4, JdbcSubmissionStore.statements(JdbcSubmissionStore.ddl(Dialect.H2, "x_")).size());
-    assertEquals(5, JdbcSubmissionStore.statements(JdbcSubmissionStore.ddl(Dialect.POSTGRESQL, "x_")).size());
-    assertEquals(1, JdbcSubmissionStore.statements(JdbcSubmissionStore.ddl(Dialect.MARIADB, "x_")).size());
+    assertEquals(6, JdbcSubmissionStore.statements(JdbcSubmissionStore.ddl(Dialect.H2, "x_")).size());
+    assertEquals(7, JdbcSubmissionStore.statements(JdbcSubmissionStore.ddl(Dialect.POSTGRESQL, "x_")).size());
+    assertEquals(2, JdbcSubmissionStore.statements(JdbcSubmissionStore.ddl(Dialect.MARIADB, "x_")).size());
     assertThrows(IllegalArgumentException.class, () -> JdbcSubmissionStore.ddl(Dialect.H2, "X"));
   }
 

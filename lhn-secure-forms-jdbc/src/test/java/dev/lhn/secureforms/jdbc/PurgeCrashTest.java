@@ -61,7 +61,7 @@ class PurgeCrashTest {
       assertEquals(0, BulkRows.count(db, table, Long.MIN_VALUE, now), "due rows left");
       BulkRows.assertSameIds(notDue, BulkRows.ids(db, table), "rows not yet due, all intact");
     } finally {
-      TestDatabase.dropTable(raw, table);
+      TestDatabase.dropTables(raw, prefix);
     }
   }
 

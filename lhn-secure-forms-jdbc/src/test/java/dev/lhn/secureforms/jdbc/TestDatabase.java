@@ -87,7 +87,13 @@ enum TestDatabase {
     return url.replaceAll("(?i)(password=)[^&;]*", "$1<masked>").replaceAll("//([^/:@]+):[^/@]*@", "//$1:<masked>@");
   }
 
-  /** Drops the table of a store, if it exists. */
+  /** Drops the tables of a store with this prefix, if they exist. */
+  static void dropTables(DataSource ds, String prefix) {
+    dropTable(ds, prefix + "submissions");
+    dropTable(ds, prefix + "ended_conversations");
+  }
+
+  /** Drops a table, if it exists. */
   static void dropTable(DataSource ds, String table) {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
       if (!c.getAutoCommit()) {

@@ -463,7 +463,7 @@ public abstract class SubmissionStoreCompatibilityKit {
         if (t % 4 == 0) {
           List<SubmissionMetadata> batch;
           do {
-            batch = store.purgeDue(T0.plusSeconds(10), 3);
+            batch = store.purgeDue(T0.plusSeconds(10), 3).purged();
             batch.forEach(m -> takers.get(m.id()).incrementAndGet());
           } while (!batch.isEmpty());
         } else {
@@ -580,7 +580,7 @@ public abstract class SubmissionStoreCompatibilityKit {
       AtomicInteger runs = new AtomicInteger();
       assertEquals(Optional.empty(), store.claim(id, closes, c -> runs.incrementAndGet()), "when the window closes");
       assertEquals(0, runs.get());
-      assertEquals(List.of(afterSecond.metadata()), store.purgeDue(closes, 10), "then it is purged as it was");
+      assertEquals(List.of(afterSecond.metadata()), store.purgeDue(closes, 10).purged(), "then it is purged as it was");
     }
 
     @Test
@@ -621,7 +621,7 @@ public abstract class SubmissionStoreCompatibilityKit {
       assertEquals(Optional.empty(), store.claim(s.metadata().id(), T0.plusSeconds(10), c -> runs.incrementAndGet()));
       assertEquals(Optional.empty(), store.claim(s.metadata().id(), T0.plusSeconds(11), c -> runs.incrementAndGet()));
       assertEquals(0, runs.get(), "the action of a due submission must not run");
-      assertEquals(List.of(s.metadata()), store.purgeDue(T0.plusSeconds(10), 10), "the purge gets it unchanged");
+      assertEquals(List.of(s.metadata()), store.purgeDue(T0.plusSeconds(10), 10).purged(), "the purge gets it unchanged");
     }
 
     @Test
@@ -630,7 +630,7 @@ public abstract class SubmissionStoreCompatibilityKit {
       Instant now = T0.plusSeconds(100);
       StoredSubmission s = submission().purgeAt(now.plusMillis(1)).build();
       store.insert(s);
-      assertEquals(List.of(), store.purgeDue(now, 10), "not due yet");
+      assertEquals(List.of(), store.purgeDue(now, 10).purged(), "not due yet");
       assertEquals(Optional.of("taken"), store.claim(s.metadata().id(), now, c -> "taken"));
     }
   }
@@ -679,6 +679,117 @@ public abstract class SubmissionStoreCompatibilityKit {
       store.claim(s.metadata().id(), T0.plusSeconds(1), c -> 1);
       StoredSubmission current = store.find(s.metadata().id(), T0.plusSeconds(1)).orElseThrow();
       assertSameSubmissions(List.of(current), store.findByConversation("conv-current", T0.plusSeconds(1)), "after a view");
+    }
+
+    @Test
+    @DisplayName("a deleted submission is no longer listed, at any time")
+    void findByConversation_afterDelete_notListed() {
+      StoredSubmission gone = submission().conversation("conv-deleted").build();
+      StoredSubmission kept = submission().conversation("conv-deleted").build();
+      store.insert(gone);
+      store.insert(kept);
+      assertTrue(store.delete(gone.metadata().id()).isPresent());
+      assertSameSubmissions(List.of(kept), store.findByConversation("conv-deleted", T0), "after the delete");
+      assertSameSubmissions(List.of(kept), store.findByConversation("conv-deleted", T0.minus(DAY)),
+          "after the delete, asked with an earlier now");
+    }
+
+    @Test
+    @DisplayName("a submission claimed for its last view is no longer listed")
+    void findByConversation_afterLastView_notListed() {
+      StoredSubmission once = submission().conversation("conv-claimed").build();
+      StoredSubmission twice = submission().conversation("conv-claimed").views(2, 2).build();
+      store.insert(once);
+      store.insert(twice);
+      assertEquals(Optional.of(1), store.claim(once.metadata().id(), T0, c -> 1));
+      assertEquals(Optional.of(2), store.claim(twice.metadata().id(), T0, c -> 2));
+      StoredSubmission twiceNow = store.find(twice.metadata().id(), T0).orElseThrow();
+      assertSameSubmissions(List.of(twiceNow), store.findByConversation("conv-claimed", T0), "after one view each");
+      assertEquals(Optional.of(3), store.claim(twice.metadata().id(), T0, c -> 3));
+      assertEquals(List.of(), store.findByConversation("conv-claimed", T0), "after the last views");
+      assertEquals(List.of(), store.findByConversation("conv-claimed", T0.minus(DAY)), "asked with an earlier now");
+    }
+
+    @Test
+    @DisplayName("a purged submission is no longer listed, even when asked with a now before its deadline")
+    void findByConversation_afterPurge_notListed() {
+      StoredSubmission due = submission().conversation("conv-purged").purgeAt(T0.plusSeconds(5)).build();
+      StoredSubmission kept = submission().conversation("conv-purged").build();
+      store.insert(due);
+      store.insert(kept);
+      assertEquals(List.of(due.metadata()), store.purgeDue(T0.plusSeconds(5), 10).purged());
+      assertSameSubmissions(List.of(kept), store.findByConversation("conv-purged", T0), "before its old deadline");
+    }
+  }
+
+  @Nested
+  @DisplayName("ended conversations are recorded, keep their earliest end, are remembered for as long as asked, then forgotten")
+  class EndedConversations {
+
+    @Test
+    @DisplayName("an end is recorded and found while remembered; unknown conversations have none")
+    void endConversation_thenFound() {
+      assertEquals(Optional.empty(), store.conversationEndedAt("conv-end-1", T0), "before the end");
+      assertEquals(T0, store.endConversation("conv-end-1", T0, T0.plus(DAY)));
+      assertEquals(Optional.of(T0), store.conversationEndedAt("conv-end-1", T0.plusSeconds(1)));
+      assertEquals(Optional.of(T0), store.conversationEndedAt("conv-end-1", T0.plus(DAY).minusMillis(1)),
+          "1 ms before it is forgotten");
+      assertEquals(Optional.empty(), store.conversationEndedAt("conv-end-1", T0.plus(DAY)),
+          "no longer remembered at rememberUntil");
+      assertEquals(Optional.empty(), store.conversationEndedAt("conv-end-2", T0), "another conversation");
+      assertEquals(Optional.empty(), store.conversationEndedAt("CONV-END-1", T0), "ids match exactly");
+    }
+
+    @Test
+    @DisplayName("ending again keeps the earlier end and the later memory, in either order")
+    void endConversation_twice_keepsEarliestEndAndLatestMemory() {
+      assertEquals(T0.plusSeconds(10), store.endConversation("conv-twice", T0.plusSeconds(10), T0.plus(DAY)));
+      assertEquals(T0.plusSeconds(10), store.endConversation("conv-twice", T0.plusSeconds(20), T0.plus(DAY).plus(DAY)),
+          "a later end changes nothing");
+      assertEquals(Optional.of(T0.plusSeconds(10)), store.conversationEndedAt("conv-twice", T0.plus(DAY).plusSeconds(1)),
+          "the later memory counts");
+      assertEquals(T0, store.endConversation("conv-twice", T0, T0.plusSeconds(1)), "an earlier end wins");
+      assertEquals(Optional.of(T0), store.conversationEndedAt("conv-twice", T0.plus(DAY).plusSeconds(1)),
+          "and the shorter memory did not shorten it");
+    }
+
+    @Test
+    @DisplayName("forgetting removes only what is no longer remembered, in batches")
+    void forgetEndedConversations_inBatches() {
+      for (int i = 0; i < 5; i++) {
+        store.endConversation("conv-old-" + i, T0, T0.plusSeconds(60));
+      }
+      store.endConversation("conv-recent", T0, T0.plus(DAY));
+      assertEquals(0, store.forgetEndedConversations(T0.plusSeconds(59), 10), "nothing forgotten early");
+      assertEquals(3, store.forgetEndedConversations(T0.plusSeconds(60), 3));
+      assertEquals(2, store.forgetEndedConversations(T0.plusSeconds(60), 3));
+      assertEquals(0, store.forgetEndedConversations(T0.plusSeconds(60), 3));
+      assertEquals(Optional.of(T0), store.conversationEndedAt("conv-recent", T0.plusSeconds(60)), "still remembered");
+      assertEquals(Optional.empty(), store.conversationEndedAt("conv-old-0", T0), "forgotten at any now");
+      assertEquals(T0.plusSeconds(70), store.endConversation("conv-old-0", T0.plusSeconds(70), T0.plus(DAY)),
+          "a forgotten conversation can end again");
+      assertThrows(IllegalArgumentException.class, () -> store.forgetEndedConversations(T0, 0));
+      assertThrows(IllegalArgumentException.class, () -> store.forgetEndedConversations(T0, 10_001));
+    }
+
+    @Test
+    @DisplayName("rememberUntil before endedAt is an IllegalArgumentException, nothing recorded")
+    void endConversation_memoryBeforeEnd_throws() {
+      assertThrows(IllegalArgumentException.class,
+          () -> store.endConversation("conv-bad", T0, T0.minusMillis(1)));
+      assertEquals(Optional.empty(), store.conversationEndedAt("conv-bad", T0.minus(DAY)));
+    }
+
+    @Test
+    @DisplayName(RACERS + " threads ending the same conversation with different ends all see the earliest")
+    void endConversation_race_earliestWins() {
+      List<Instant> seen = race(RACERS,
+          i -> () -> store.endConversation("conv-race", T0.plusSeconds(RACERS - i), T0.plus(DAY)));
+      Instant earliest = T0.plusSeconds(1);
+      assertEquals(Optional.of(earliest), store.conversationEndedAt("conv-race", T0));
+      for (Instant t : seen) {
+        assertFalse(t.isBefore(earliest), "no thread saw an end before any given");
+      }
     }
   }
 
@@ -757,9 +868,9 @@ public abstract class SubmissionStoreCompatibilityKit {
       StoredSubmission ended = s.withMetadata(s.metadata().withConversationEnded(T0.plusSeconds(30)));
       assertEquals(T0.plusSeconds(30), ended.metadata().purgeAt());
       assertTrue(store.replace(ended, 0));
-      assertEquals(List.of(), store.purgeDue(T0.plusSeconds(29), 10), "before the new deadline");
+      assertEquals(List.of(), store.purgeDue(T0.plusSeconds(29), 10).purged(), "before the new deadline");
       assertEquals(Optional.empty(), store.find(s.metadata().id(), T0.plusSeconds(30)), "due at the new deadline");
-      assertEquals(List.of(ended.metadata()), store.purgeDue(T0.plusSeconds(30), 10), "purged as replaced");
+      assertEquals(List.of(ended.metadata()), store.purgeDue(T0.plusSeconds(30), 10).purged(), "purged as replaced");
     }
   }
 
@@ -777,7 +888,7 @@ public abstract class SubmissionStoreCompatibilityKit {
       assertEquals(Optional.of(current), store.delete(s.metadata().id()));
       assertEquals(Optional.empty(), store.find(s.metadata().id(), T0.plusSeconds(1)));
       assertEquals(Optional.empty(), store.delete(s.metadata().id()), "a second delete");
-      assertEquals(List.of(), store.purgeDue(T0.plus(DAY).plus(DAY), 10), "nothing left to purge");
+      assertEquals(List.of(), store.purgeDue(T0.plus(DAY).plus(DAY), 10).purged(), "nothing left to purge");
     }
 
     @Test
@@ -786,7 +897,7 @@ public abstract class SubmissionStoreCompatibilityKit {
       StoredSubmission s = submission().purgeAt(T0).build();
       store.insert(s);
       assertEquals(Optional.of(s.metadata()), store.delete(s.metadata().id()));
-      assertEquals(List.of(), store.purgeDue(T0, 10));
+      assertEquals(List.of(), store.purgeDue(T0, 10).purged());
     }
 
     @Test
@@ -824,7 +935,7 @@ public abstract class SubmissionStoreCompatibilityKit {
       List<Integer> sizes = new ArrayList<>();
       Map<SubmissionId, SubmissionMetadata> purged = new HashMap<>();
       for (int i = 0; i < 4; i++) {
-        List<SubmissionMetadata> batch = store.purgeDue(now, 10);
+        List<SubmissionMetadata> batch = store.purgeDue(now, 10).purged();
         sizes.add(batch.size());
         for (SubmissionMetadata m : batch) {
           assertEquals(null, purged.put(m.id(), m), "purged twice: " + m.id());
@@ -845,10 +956,10 @@ public abstract class SubmissionStoreCompatibilityKit {
       }
       StoredSubmission later = submission().purgeAt(T0.plusSeconds(100)).build();
       store.insert(later);
-      assertEquals(List.of(), store.purgeDue(T0.minusMillis(1), 100), "nothing is due before T0");
+      assertEquals(List.of(), store.purgeDue(T0.minusMillis(1), 100).purged(), "nothing is due before T0");
       assertEquals(5, store.purgeDue(T0.plusSeconds(10), 100).size());
-      assertEquals(List.of(), store.purgeDue(T0.plusSeconds(10), 100));
-      assertEquals(List.of(), store.purgeDue(T0.plusSeconds(5), 100));
+      assertEquals(List.of(), store.purgeDue(T0.plusSeconds(10), 100).purged());
+      assertEquals(List.of(), store.purgeDue(T0.plusSeconds(5), 100).purged());
       assertStoredEquals(later, store.find(later.metadata().id(), T0.plusSeconds(10)).orElse(null), "not due");
     }
 
@@ -859,7 +970,7 @@ public abstract class SubmissionStoreCompatibilityKit {
       store.insert(s);
       store.claim(s.metadata().id(), T0, c -> 1);
       SubmissionMetadata afterView = s.metadata().afterView(T0);
-      assertEquals(List.of(afterView), store.purgeDue(T0.plusSeconds(60), 10));
+      assertEquals(List.of(afterView), store.purgeDue(T0.plusSeconds(60), 10).purged());
     }
 
     @Test
@@ -883,13 +994,13 @@ public abstract class SubmissionStoreCompatibilityKit {
         List<SubmissionId> mine = new ArrayList<>();
         List<SubmissionMetadata> batch;
         do {
-          batch = store.purgeDue(now, 7);
+          batch = store.purgeDue(now, 7).purged();
           assertTrue(batch.size() <= 7, "a batch never exceeds batchSize, got " + batch.size());
           batch.forEach(m -> mine.add(m.id()));
         } while (batch.size() == 7); // what callers do: a short batch means nothing is left to take
         return mine;
       });
-      assertEquals(List.of(), store.purgeDue(now, 10_000),
+      assertEquals(List.of(), store.purgeDue(now, 10_000).purged(),
           "due submissions left after every purger saw a short batch");
       List<SubmissionId> all = new ArrayList<>();
       perPurger.forEach(all::addAll);
@@ -904,9 +1015,9 @@ public abstract class SubmissionStoreCompatibilityKit {
     @DisplayName("a batch size outside 1 to 10,000 is an IllegalArgumentException; 1 and 10,000 are accepted")
     void purge_batchSizeBounds() {
       store.insert(submission().purgeAt(T0).build());
-      assertThrows(IllegalArgumentException.class, () -> store.purgeDue(T0, 0));
-      assertThrows(IllegalArgumentException.class, () -> store.purgeDue(T0, -1));
-      assertThrows(IllegalArgumentException.class, () -> store.purgeDue(T0, 10_001));
+      assertThrows(IllegalArgumentException.class, () -> store.purgeDue(T0, 0).purged());
+      assertThrows(IllegalArgumentException.class, () -> store.purgeDue(T0, -1).purged());
+      assertThrows(IllegalArgumentException.class, () -> store.purgeDue(T0, 10_001).purged());
       assertEquals(1, store.purgeDue(T0, 1).size(), "batchSize 1");
       assertEquals(0, store.purgeDue(T0, 10_000).size(), "batchSize 10,000");
     }

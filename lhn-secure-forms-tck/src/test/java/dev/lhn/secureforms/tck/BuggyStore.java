@@ -4,6 +4,7 @@ import dev.lhn.secureforms.DuplicateSubmissionException;
 import dev.lhn.secureforms.StoreException;
 import dev.lhn.secureforms.SubmissionId;
 import dev.lhn.secureforms.spi.ClaimAction;
+import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
 import dev.lhn.secureforms.spi.SubmissionStore;
@@ -43,11 +44,22 @@ final class BuggyStore implements SubmissionStore {
     PREVIEW_ORDER_LOST,
     NULL_OFFSET_STORED_AS_ZERO,
     DELETE_RETURNS_INSERTED_METADATA,
+    CONVERSATION_LISTS_DELETED,
+    CONVERSATION_LISTS_LAST_VIEWED,
+    CONVERSATION_LISTS_PURGED,
+    END_KEEPS_LATEST,
+    ENDED_NEVER_FORGOTTEN,
   }
 
   private final Bug bug;
   private final Map<SubmissionId, StoredSubmission> rows = new HashMap<>();
   private final Map<SubmissionId, SubmissionMetadata> inserted = new HashMap<>();
+  /** Rows gone, as they were when they went, by how they went: what a stale conversation index keeps. */
+  private final Map<SubmissionId, StoredSubmission> deleted = new HashMap<>();
+  private final Map<SubmissionId, StoredSubmission> lastViewed = new HashMap<>();
+  private final Map<SubmissionId, StoredSubmission> purged = new HashMap<>();
+  /** Ended conversations: id to {ended at, remembered until}. */
+  private final Map<String, Instant[]> ended = new HashMap<>();
 
   BuggyStore(Bug bug) {
     this.bug = bug;
@@ -100,6 +112,7 @@ final class BuggyStore implements SubmissionStore {
     SubmissionMetadata m = s.metadata();
     if (m.viewsLeft() <= 1) {
       rows.remove(m.id());
+      lastViewed.put(m.id(), s);
     } else if (bug == Bug.COUNT_DOWN_IGNORES_REVEAL_WINDOW) {
       rows.put(m.id(), s.withMetadata(new SubmissionMetadata(m.id(), m.formId(), m.schemaVersion(),
           m.conversationId(), m.submittedAt(), m.version() + 1, m.maxViews(), m.viewsLeft() - 1, m.revealWindow(),
@@ -162,7 +175,58 @@ final class BuggyStore implements SubmissionStore {
         out.add(s);
       }
     }
+    staleIndex(Bug.CONVERSATION_LISTS_DELETED, deleted, conversationId, now, out);
+    staleIndex(Bug.CONVERSATION_LISTS_LAST_VIEWED, lastViewed, conversationId, now, out);
+    staleIndex(Bug.CONVERSATION_LISTS_PURGED, purged, conversationId, now, out);
     return out;
+  }
+
+  private void staleIndex(Bug which, Map<SubmissionId, StoredSubmission> gone, String conversationId, Instant now,
+      List<StoredSubmission> out) {
+    if (bug == which) {
+      for (StoredSubmission s : gone.values()) {
+        if (s.metadata().conversationId().equals(conversationId) && !due(s.metadata(), now)) {
+          out.add(s);
+        }
+      }
+    }
+  }
+
+  @Override
+  public synchronized Instant endConversation(String conversationId, Instant endedAt, Instant rememberUntil) {
+    if (rememberUntil.isBefore(endedAt)) {
+      throw new IllegalArgumentException("rememberUntil must not be before endedAt");
+    }
+    Instant[] old = ended.get(conversationId);
+    Instant[] now = old == null || bug == Bug.END_KEEPS_LATEST ? new Instant[] {endedAt, rememberUntil}
+        : new Instant[] {old[0].isBefore(endedAt) ? old[0] : endedAt,
+            old[1].isAfter(rememberUntil) ? old[1] : rememberUntil};
+    ended.put(conversationId, now);
+    return now[0];
+  }
+
+  @Override
+  public synchronized Optional<Instant> conversationEndedAt(String conversationId, Instant now) {
+    Instant[] e = ended.get(conversationId);
+    return e == null || !e[1].isAfter(now) ? Optional.empty() : Optional.of(e[0]);
+  }
+
+  @Override
+  public synchronized int forgetEndedConversations(Instant now, int batchSize) {
+    if (batchSize < 1 || batchSize > 10_000) {
+      throw new IllegalArgumentException("batchSize must be 1 to 10000, got " + batchSize);
+    }
+    if (bug == Bug.ENDED_NEVER_FORGOTTEN) {
+      return 0;
+    }
+    int n = 0;
+    for (var it = ended.entrySet().iterator(); it.hasNext() && n < batchSize; ) {
+      if (!it.next().getValue()[1].isAfter(now)) {
+        it.remove();
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override
@@ -187,11 +251,12 @@ final class BuggyStore implements SubmissionStore {
     if (s == null) {
       return Optional.empty();
     }
+    deleted.put(id, s);
     return Optional.of(bug == Bug.DELETE_RETURNS_INSERTED_METADATA ? inserted.get(id) : s.metadata());
   }
 
   @Override
-  public List<SubmissionMetadata> purgeDue(Instant now, int batchSize) {
+  public PurgeBatch purgeDue(Instant now, int batchSize) {
     if (batchSize < 1 || batchSize > 10_000) {
       throw new IllegalArgumentException("batchSize must be 1 to 10000, got " + batchSize);
     }
@@ -205,15 +270,15 @@ final class BuggyStore implements SubmissionStore {
         }
       }
       if (bug != Bug.PURGE_NOT_ATOMIC) {
-        out.forEach(m -> rows.remove(m.id()));
-        return out;
+        out.forEach(m -> purged.put(m.id(), rows.remove(m.id())));
+        return PurgeBatch.of(out);
       }
     }
     Thread.yield();
     synchronized (this) {
-      out.forEach(m -> rows.remove(m.id()));
+      out.forEach(m -> purged.put(m.id(), rows.remove(m.id())));
     }
-    return out;
+    return PurgeBatch.of(out);
   }
 
   @Override

@@ -46,7 +46,12 @@ class KitCatchesBrokenStoresTest {
       Map.entry(Bug.FIELD_PURGE_LISTS_DUE_SUBMISSIONS, "FieldPurgeDue"),
       Map.entry(Bug.PREVIEW_ORDER_LOST, "InsertAndFind"),
       Map.entry(Bug.NULL_OFFSET_STORED_AS_ZERO, "InsertAndFind"),
-      Map.entry(Bug.DELETE_RETURNS_INSERTED_METADATA, "Delete"));
+      Map.entry(Bug.DELETE_RETURNS_INSERTED_METADATA, "Delete"),
+      Map.entry(Bug.CONVERSATION_LISTS_DELETED, "Conversations"),
+      Map.entry(Bug.CONVERSATION_LISTS_LAST_VIEWED, "Conversations"),
+      Map.entry(Bug.CONVERSATION_LISTS_PURGED, "Conversations"),
+      Map.entry(Bug.END_KEEPS_LATEST, "EndedConversations"),
+      Map.entry(Bug.ENDED_NEVER_FORGOTTEN, "EndedConversations"));
 
   private static volatile Bug current = Bug.NONE;
 

@@ -6,12 +6,15 @@ import dev.lhn.secureforms.DuplicateSubmissionException;
 import dev.lhn.secureforms.StoreFullException;
 import dev.lhn.secureforms.SubmissionId;
 import dev.lhn.secureforms.spi.ClaimAction;
+import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
 import dev.lhn.secureforms.spi.SubmissionStore;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class InMemorySubmissionStore implements SubmissionStore {
   private final ConcurrentHashMap<SubmissionId, StoredSubmission> rows = new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
+  /** Ended conversations: conversation id to {ended at, remembered until}; arrays are never mutated. */
+  private final ConcurrentHashMap<String, Instant[]> endedConversations = new ConcurrentHashMap<>();
   private final int maxSubmissions;
 
   public InMemorySubmissionStore(int maxSubmissions) {
@@ -127,7 +132,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
   }
 
   @Override
-  public List<SubmissionMetadata> purgeDue(Instant now, int batchSize) {
+  public PurgeBatch purgeDue(Instant now, int batchSize) {
     requireNonNull(now, "now");
     checkBatch(batchSize);
     List<SubmissionMetadata> purged = new ArrayList<>();
@@ -144,7 +149,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
         return s;
       });
     }
-    return purged;
+    return PurgeBatch.of(purged);
   }
 
   @Override
@@ -162,6 +167,49 @@ public final class InMemorySubmissionStore implements SubmissionStore {
       }
     }
     return out;
+  }
+
+  @Override
+  public Instant endConversation(String conversationId, Instant endedAt, Instant rememberUntil) {
+    SubmissionMetadata.checkConversationId(conversationId);
+    requireNonNull(endedAt, "endedAt");
+    requireNonNull(rememberUntil, "rememberUntil");
+    if (rememberUntil.isBefore(endedAt)) {
+      throw new IllegalArgumentException("rememberUntil must not be before endedAt");
+    }
+    if (endedConversations.size() >= maxSubmissions && !endedConversations.containsKey(conversationId)) {
+      throw new StoreFullException("in-memory store is full: it remembers at most " + maxSubmissions
+          + " ended conversations (SubmissionStore.inMemory(maxSubmissions))");
+    }
+    Instant ended = endedAt.truncatedTo(ChronoUnit.MILLIS);
+    Instant until = rememberUntil.truncatedTo(ChronoUnit.MILLIS);
+    return endedConversations.merge(conversationId, new Instant[] {ended, until},
+        (old, add) -> new Instant[] {
+            old[0].isBefore(add[0]) ? old[0] : add[0], old[1].isAfter(add[1]) ? old[1] : add[1]})[0];
+  }
+
+  @Override
+  public Optional<Instant> conversationEndedAt(String conversationId, Instant now) {
+    requireNonNull(conversationId, "conversationId");
+    requireNonNull(now, "now");
+    Instant[] e = endedConversations.get(conversationId);
+    return e == null || !e[1].isAfter(now) ? Optional.empty() : Optional.of(e[0]);
+  }
+
+  @Override
+  public int forgetEndedConversations(Instant now, int batchSize) {
+    requireNonNull(now, "now");
+    checkBatch(batchSize);
+    int forgotten = 0;
+    for (Map.Entry<String, Instant[]> e : endedConversations.entrySet()) {
+      if (forgotten == batchSize) {
+        break;
+      }
+      if (!e.getValue()[1].isAfter(now) && endedConversations.remove(e.getKey(), e.getValue())) {
+        forgotten++;
+      }
+    }
+    return forgotten;
   }
 
   static void checkBatch(int batchSize) {

@@ -13,5 +13,11 @@ public enum PurgeReason {
   /** The host purged it on demand ({@code SecureForms.purge}). */
   MANUAL,
   /** One field was purged, on demand or by its own retention; the rest of the submission remains. */
-  FIELD
+  FIELD,
+  /**
+   * The stored row could not be read back (corrupted or tampered with: an empty envelope, metadata that
+   * breaks the rules, a malformed envelope), so it could never be revealed; it was purged whole, at its
+   * deadline or when found, instead of blocking the purge of others.
+   */
+  DAMAGED
 }

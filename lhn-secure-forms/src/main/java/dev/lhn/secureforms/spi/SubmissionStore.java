@@ -23,6 +23,14 @@ import java.util.Optional;
  *       instants at millisecond precision. They never see plaintext and must never log an envelope.
  *   <li>Failures are {@link StoreException}s whose messages carry no envelope bytes and no bind values.
  *       A method that throws has changed nothing.
+ *   <li><b>Damaged rows.</b> A store that decodes what it reads (a database row into a
+ *       {@link StoredSubmission}) may find a row it cannot decode: an empty envelope, metadata that breaks
+ *       {@link SubmissionMetadata}'s rules, a preview that is not JSON. Such a row is never returned and
+ *       never blocks other rows: {@link #find}, {@link #claim} and {@link #delete} of its id throw a
+ *       {@link StoreException} naming the id (and change nothing); {@link #findByConversation} and
+ *       {@link #findFieldPurgeDue} leave it out and, in the same unit of work, make it due at {@code now}
+ *       (quarantine), so that the next {@link #purgeDue} deletes it and reports it in
+ *       {@link PurgeBatch#damaged()}; {@link #purgeDue} deletes due damaged rows and reports them.
  *   <li>{@code now} is always passed in; stores do not read a clock (a JDBC store may be configured to use
  *       the database's clock for {@link #purgeDue} instead).
  * </ul>
@@ -68,7 +76,11 @@ public interface SubmissionStore {
    */
   <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action);
 
-  /** The submissions of a conversation that are not due at {@code now}, in no particular order. */
+  /**
+   * The submissions of a conversation that are not due at {@code now}, in no particular order: never one
+   * that was deleted, purged or claimed for its last view. Rows of the conversation that cannot be
+   * decoded are left out and made due at {@code now} (see "Damaged rows" above).
+   */
   List<StoredSubmission> findByConversation(String conversationId, Instant now);
 
   /**
@@ -85,29 +97,61 @@ public interface SubmissionStore {
    * Deletes a submission now, due or not (an on-demand purge).
    *
    * @return its metadata as it was, or empty if it did not exist
+   * @throws StoreException if the store fails, or the row cannot be decoded (it then stays, for
+   *     {@link #purgeDue} to delete and report at its deadline)
    */
   Optional<SubmissionMetadata> delete(SubmissionId id);
 
   /**
    * Deletes up to {@code batchSize} submissions due at {@code now}, in one short unit of work, and returns
-   * their metadata as it was. Idempotent and safe to run concurrently from several instances: each due
+   * their metadata as it was; due rows it cannot decode are deleted too and returned as
+   * {@link PurgeBatch#damaged()}, so that one bad row never stops the purge of the others. If the call
+   * throws, nothing was deleted. Idempotent and safe to run concurrently from several instances: each due
    * submission is deleted and returned by exactly one call, no submission that is not due is touched,
    * and concurrent callers neither block each other for long nor deadlock. Callers loop until fewer
-   * than {@code batchSize} come back: a short batch means every submission due at {@code now} was purged
+   * than {@code batchSize} come back ({@link PurgeBatch#size()}): a short batch means every submission due at {@code now} was purged
    * or is held by a concurrent call that will purge it.
    *
    * @param batchSize 1 to 10,000
    * @throws IllegalArgumentException if {@code batchSize} is outside 1 to 10,000
    */
-  List<SubmissionMetadata> purgeDue(Instant now, int batchSize);
+  PurgeBatch purgeDue(Instant now, int batchSize);
 
   /**
    * Up to {@code limit} submissions, not due as a whole, that hold a field whose own deadline
-   * ({@link SubmissionMetadata#fieldPurgeAt()}) has passed at {@code now}. Changes nothing; the library
+   * ({@link SubmissionMetadata#fieldPurgeAt()}) has passed at {@code now}. Changes nothing, except that
+   * rows it cannot decode are left out and made due at {@code now} (see "Damaged rows" above); the library
    * then drops the fields with {@link #replace}.
    *
    * @param limit 1 to 10,000
    * @throws IllegalArgumentException if {@code limit} is outside 1 to 10,000
    */
   List<StoredSubmission> findFieldPurgeDue(Instant now, int limit);
+
+  /**
+   * Records that a conversation ended at {@code endedAt}, so that submissions made to it afterwards get
+   * the rules of its end at once; remembered until {@code rememberUntil}. Idempotent and safe from several
+   * instances: a second call keeps the earlier end and the later {@code rememberUntil}. Atomic on its own,
+   * and visible to {@link #conversationEndedAt} on every instance once it returns.
+   *
+   * @return the end as recorded now: the earliest {@code endedAt} any call gave
+   * @throws IllegalArgumentException if {@code rememberUntil} is before {@code endedAt}
+   */
+  Instant endConversation(String conversationId, Instant endedAt, Instant rememberUntil);
+
+  /**
+   * When a conversation ended, if {@link #endConversation} recorded it and it is still remembered at
+   * {@code now} ({@code rememberUntil > now}). Never changes anything.
+   */
+  Optional<Instant> conversationEndedAt(String conversationId, Instant now);
+
+  /**
+   * Forgets up to {@code batchSize} ended conversations no longer remembered at {@code now}
+   * ({@code rememberUntil <= now}), in one short unit of work; safe to run from several instances.
+   *
+   * @param batchSize 1 to 10,000
+   * @return how many were forgotten
+   * @throws IllegalArgumentException if {@code batchSize} is outside 1 to 10,000
+   */
+  int forgetEndedConversations(Instant now, int batchSize);
 }
