@@ -1,7 +1,6 @@
 package dev.lhn.secureforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,19 +16,17 @@ import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
 import dev.lhn.secureforms.spi.SubmissionStore;
+import dev.lhn.secureforms.testing.Canaries;
 import dev.lhn.secureforms.testing.CapturingLogs;
 import dev.lhn.secureforms.testing.Forms;
 import dev.lhn.secureforms.testing.ManualClock;
 import dev.lhn.secureforms.testing.TestKeys;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +39,12 @@ import org.junit.jupiter.api.Test;
  * Unique canary values pushed through the whole lifecycle and every failure path, with every logger at
  * TRACE: no canary may appear, plain, hex or base64, in any log line, exception (message or stack trace),
  * {@code toString}, event or JSON.
+ *
+ * <p>Every value the test submits is a canary, as typed and as normalised (the card code is 3 digits on
+ * the valid paths and 4 on the invalid one). A card code is too short to be unique: {@code 7319} turned
+ * up inside a SHA-256 hex of the audit chain about once every few runs (#9). {@link Canaries} therefore
+ * matches forms shorter than 16 characters only as whole tokens, never inside a hash, id or base64 run;
+ * its Javadoc has the argument and {@code CanariesTest} proves it still catches a real leak.
  */
 class CanaryTest {
   private static final Map<String, String> CANARIES = Map.of(
@@ -51,6 +54,20 @@ class CanaryTest {
       "cvc", "7319",
       "postal", "CNRY-PST-88",
       "email", "canary.f00d.cafe@zzz-canary.example");
+  /** Every value submitted anywhere below, including the typed and the invalid variants. */
+  private static final Canaries SUBMITTED = new Canaries(Map.ofEntries(
+      Map.entry("name", "Canary Zyxwvut Qqqjjj"),
+      Map.entry("pan", "4929385104672212"),
+      Map.entry("pan as typed", "4929 3851 0467 2212"),
+      Map.entry("invalid pan", "4929 3851 0467 2213"),
+      Map.entry("invalid pan normalised", "4929385104672213"),
+      Map.entry("exp", "07/2038"),
+      Map.entry("invalid exp", "07/2038x"),
+      Map.entry("cvc", "731"),
+      Map.entry("invalid cvc", "7319"),
+      Map.entry("postal", "CNRY-PST-88"),
+      Map.entry("email", "canary.f00d.cafe@zzz-canary.example"),
+      Map.entry("invalid email", "canary.f00d.cafe@@zzz-canary.example")));
 
   private final ManualClock clock = ManualClock.at("2026-11-29T10:00:00Z");
   private final List<String> observed = new ArrayList<>();
@@ -174,19 +191,8 @@ class CanaryTest {
     assertTrue(CapturingLogs.lines().size() >= 5, "the lifecycle logged at TRACE/DEBUG/WARN: " + CapturingLogs.lines());
     assertTrue(events.size() >= 8, "events were produced");
     for (String text : observed) {
-      for (Map.Entry<String, String> c : CANARIES.entrySet()) {
-        for (String form2 : forms(c.getValue())) {
-          assertFalse(text.contains(form2), "canary of '" + c.getKey() + "' (" + form2 + ") leaked in: " + text);
-        }
-      }
+      assertEquals(List.of(), SUBMITTED.leaksIn(text), "canaries leaked in: " + text);
     }
-  }
-
-  /** The forms a leaked value could take: plain, hex and base64 of its UTF-8. */
-  private static List<String> forms(String canary) {
-    byte[] b = canary.getBytes(StandardCharsets.UTF_8);
-    return List.of(canary, HexFormat.of().formatHex(b), HexFormat.of().withUpperCase().formatHex(b),
-        Base64.getEncoder().encodeToString(b), Base64.getUrlEncoder().withoutPadding().encodeToString(b));
   }
 
   /** A store that can corrupt envelopes on the way out, or fail. */
