@@ -6,6 +6,7 @@ import com.google.crypto.tink.Aead;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.lhn.secureforms.DecryptionException;
+import dev.lhn.secureforms.ConversationEndedException;
 import dev.lhn.secureforms.InvalidSubmissionException;
 import dev.lhn.secureforms.RevealDeniedException;
 import dev.lhn.secureforms.RevealedSubmission;
@@ -407,6 +408,11 @@ public final class ChatDeskServer implements AutoCloseable {
       schema.fields().stream().filter(f -> f.classification() == Classification.NONE && values.get(f.name()) != null)
           .forEach(f -> kept.put(f.name(), values.get(f.name())));
       return Response.html(422, "Chat", pages.visitor(s, c, request, e, kept));
+    } catch (ConversationEndedException e) {
+      // another instance ended the conversation first: the library stored nothing
+      c.endSubmit(request, null);
+      throw new HttpError(409, "Already sent",
+          "This form was already sent, is being sent, or the conversation has ended.");
     } finally {
       values.replaceAll((k, v) -> null);
     }
