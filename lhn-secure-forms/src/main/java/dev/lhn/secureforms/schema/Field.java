@@ -56,7 +56,7 @@ public final class Field {
     this.label = b.label == null ? b.name : b.label;
     this.required = b.required;
     this.classification = b.classification == null ? b.type.defaultClassification() : b.classification;
-    this.masking = b.masking == null ? defaultMasking(b.type, this.classification) : b.masking;
+    this.masking = b.masking == null ? b.type.defaultMasking() : b.masking;
     this.maxLength = b.maxLength == 0 ? b.type.defaultMaxLength() : b.maxLength;
     this.min = b.min;
     this.max = b.max;
@@ -69,10 +69,6 @@ public final class Field {
         : Collections.unmodifiableSet(EnumSet.copyOf(b.acceptedBrands));
     this.defaultCountryCode = b.defaultCountryCode;
     this.retention = b.retention == null ? RetentionPolicy.none() : b.retention;
-  }
-
-  private static Masking defaultMasking(FieldType type, Classification classification) {
-    return classification == Classification.NONE ? Masking.NONE : type.defaultMasking();
   }
 
   public static Builder builder(String name, FieldType type) {
@@ -287,18 +283,46 @@ public final class Field {
       return this;
     }
 
+    /**
+     * The field's classification; it must be at least the type's floor
+     * ({@link FieldType#classificationFloor()}), so a card number can never be declared {@code NONE}.
+     */
     public Builder classification(Classification classification) {
       requireNonNull(classification, "classification");
       once(this.classification, "classification");
+      checkClassification(classification);
       this.classification = classification;
       return this;
     }
 
+    /**
+     * The field's masking; it must be one of the type's {@link FieldType#allowedMaskings()}. Without it
+     * the type's default applies, whatever the classification; {@code NONE} must always be explicit.
+     */
     public Builder masking(Masking masking) {
       requireNonNull(masking, "masking");
       once(this.masking, "masking");
+      checkMasking(masking);
       this.masking = masking;
       return this;
+    }
+
+    private void checkClassification(Classification c) {
+      if (!type.allowedClassifications().contains(c)) {
+        throw new IllegalArgumentException("field '" + name + "': classification " + c + " does not meet the "
+            + type + " floor " + type.classificationFloor() + "; allowed: " + type.allowedClassifications());
+      }
+    }
+
+    private void checkMasking(Masking m) {
+      if (m == Masking.CARD_BRAND_LAST4 && type != FieldType.CARD_NUMBER) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': masking CARD_BRAND_LAST4 applies to CARD_NUMBER, not " + type);
+      }
+      if (!type.allowedMaskings().contains(m)) {
+        throw new IllegalArgumentException("field '" + name + "': masking " + m + " is not allowed for "
+            + type + "; allowed: " + type.allowedMaskings());
+      }
     }
 
     /** The most characters the input may have ({@code TEXT} and {@code MULTILINE} only). */
@@ -433,14 +457,12 @@ public final class Field {
     /** Builds the field. Does not change the builder. */
     public Field build() {
       Classification c = classification == null ? type.defaultClassification() : classification;
-      Masking m = masking == null ? defaultMasking(type, c) : masking;
+      Masking m = masking == null ? type.defaultMasking() : masking;
+      checkClassification(c);
+      checkMasking(m);
       if (m == Masking.NONE && c != Classification.NONE) {
         throw new IllegalArgumentException("field '" + name + "': masking NONE would show " + c
             + " data in status views; it is allowed only for classification NONE");
-      }
-      if (m == Masking.CARD_BRAND_LAST4 && type != FieldType.CARD_NUMBER) {
-        throw new IllegalArgumentException(
-            "field '" + name + "': masking CARD_BRAND_LAST4 applies to CARD_NUMBER, not " + type);
       }
       if (type == FieldType.CHOICE && options.isEmpty()) {
         throw new IllegalArgumentException("field '" + name + "': a CHOICE needs options");
