@@ -343,18 +343,37 @@ public final class Field {
       return this;
     }
 
-    /** Inclusive bounds for a {@code NUMBER}; either may be {@code null}. */
+    /**
+     * Inclusive bounds for a {@code NUMBER}; either may be {@code null}. Each has at most 30 integer and 9
+     * fraction digits, like the values a visitor may submit; a negative scale ({@code 1E+3}) is kept as the
+     * plain number ({@code 1000}).
+     */
     public Builder range(BigDecimal min, BigDecimal max) {
       requireType(FieldType.NUMBER, "range");
       once(this.min, "range");
       once(this.max, "range");
+      min = bound(min, "min");
+      max = bound(max, "max");
       if (min != null && max != null && min.compareTo(max) > 0) {
         throw new IllegalArgumentException(
-            "field '" + name + "': range min " + min + " is greater than max " + max);
+            "field '" + name + "': range min " + min.toPlainString() + " is greater than max " + max.toPlainString());
       }
       this.min = min;
       this.max = max;
       return this;
+    }
+
+    private BigDecimal bound(BigDecimal v, String which) {
+      if (v == null) {
+        return null;
+      }
+      // precision and scale are O(1) for these checks; toPlainString() on 1e999999999 would not be
+      long integerDigits = (long) v.precision() - v.scale();
+      if (v.scale() > Normalizer.MAX_FRACTION_DIGITS || integerDigits > Normalizer.MAX_INTEGER_DIGITS) {
+        throw new IllegalArgumentException("field '" + name + "': range " + which + " must have at most "
+            + Normalizer.MAX_INTEGER_DIGITS + " integer and " + Normalizer.MAX_FRACTION_DIGITS + " fraction digits");
+      }
+      return v.scale() < 0 ? v.setScale(0) : v;
     }
 
     /** Inclusive bounds for a {@code DATE}; either may be {@code null}. */
@@ -486,7 +505,11 @@ public final class Field {
   }
 
   static String printable(String s) {
-    String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    return printable(s, 64);
+  }
+
+  static String printable(String s, int max) {
+    String t = s.length() > max ? s.substring(0, max) + "..." : s;
     StringBuilder out = new StringBuilder(t.length());
     t.codePoints().forEach(cp -> out.append(Character.isISOControl(cp) ? "?" : new String(Character.toChars(cp))));
     return out.toString();

@@ -14,6 +14,13 @@ import java.util.Locale;
  * violations and returns {@code null}. No message ever quotes the value.
  */
 final class Normalizer {
+  /** NUMBER values and bounds: a plain decimal, no exponent, at most 30 integer and 9 fraction digits. */
+  static final java.util.regex.Pattern PLAIN_DECIMAL = java.util.regex.Pattern.compile("[+-]?\\d{1,30}(\\.\\d{1,9})?");
+  /** The most integer digits of a NUMBER value or bound. */
+  static final int MAX_INTEGER_DIGITS = 30;
+  /** The most fraction digits of a NUMBER value or bound. */
+  static final int MAX_FRACTION_DIGITS = 9;
+
   private Normalizer() {}
 
   /** What a card number field learned, for the card code's Amex rule and the masked preview. */
@@ -262,7 +269,7 @@ final class Normalizer {
     String s = raw.strip();
     BigDecimal n;
     try {
-      if (!s.matches("[+-]?(\\d{1,30})(\\.\\d{1,9})?")) {
+      if (s.length() > 41 || !PLAIN_DECIMAL.matcher(s).matches()) {
         throw new NumberFormatException();
       }
       n = new BigDecimal(s);
