@@ -265,6 +265,10 @@ public final class Field {
         throw new IllegalArgumentException(
             "field '" + name + "': label must have 1 to 200 characters, got " + label.length());
       }
+      String problem = TextSafety.displayProblem(label, "label");
+      if (problem != null) {
+        throw new IllegalArgumentException("field '" + name + "': " + problem);
+      }
       this.label = label;
       return this;
     }
@@ -417,14 +421,24 @@ public final class Field {
             "field '" + name + "': a CHOICE needs 1 to " + MAX_OPTIONS + " options, got " + options.size());
       }
       Set<String> seen = new LinkedHashSet<>();
+      int n = 0;
       for (String o : options) {
         requireNonNull(o, "option");
+        n++;
         if (o.isBlank() || o.length() > 200) {
           throw new IllegalArgumentException(
               "field '" + name + "': options must have 1 to 200 characters and not be blank");
         }
+        String problem = TextSafety.displayProblem(o, "option " + n);
+        if (problem != null) {
+          throw new IllegalArgumentException("field '" + name + "': " + problem);
+        }
+        if (!o.strip().equals(o)) {
+          throw new IllegalArgumentException("field '" + name + "': option " + n
+              + " has leading or trailing white space; input is trimmed, so it could never be chosen");
+        }
         if (!seen.add(o)) {
-          throw new IllegalArgumentException("field '" + name + "': option '" + o + "' is listed twice");
+          throw new IllegalArgumentException("field '" + name + "': option '" + printable(o) + "' is listed twice");
         }
       }
       this.options.addAll(options);
@@ -511,7 +525,10 @@ public final class Field {
   static String printable(String s, int max) {
     String t = s.length() > max ? s.substring(0, max) + "..." : s;
     StringBuilder out = new StringBuilder(t.length());
-    t.codePoints().forEach(cp -> out.append(Character.isISOControl(cp) ? "?" : new String(Character.toChars(cp))));
+    // controls, separators, bidi controls and unpaired surrogates never reach a message as themselves
+    t.codePoints().forEach(cp -> out.append(Character.isISOControl(cp) || TextSafety.isLineBreak(cp)
+        || TextSafety.isBidiControl(cp) || Character.isSurrogate((char) cp) && cp <= 0xFFFF
+        ? "?" : new String(Character.toChars(cp))));
     return out.toString();
   }
 }

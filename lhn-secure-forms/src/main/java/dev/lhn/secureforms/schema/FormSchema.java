@@ -272,6 +272,10 @@ public final class FormSchema {
       if (title.isBlank() || title.length() > 200) {
         throw new IllegalArgumentException("title must have 1 to 200 characters, got " + title.length());
       }
+      String problem = TextSafety.displayProblem(title, "title");
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
       this.title = title;
       return this;
     }
