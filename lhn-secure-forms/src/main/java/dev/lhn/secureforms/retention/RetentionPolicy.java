@@ -6,6 +6,9 @@ import java.util.Objects;
 /**
  * When stored data becomes due for purge, apart from reveals and on-demand purges.
  *
+ * <p>Every duration is a whole number of milliseconds and at most {@link #LONGEST_MAX_AGE} (366 days);
+ * {@code maxAge} is at least 1 ms, {@code afterConversationEnd} at least zero.
+ *
  * <p>On a form, {@link #maxAge()} is mandatory (every submission has a deadline; the default is 24 hours)
  * and {@link #afterConversationEnd()} is optional: when set, ending the conversation moves the deadline
  * to {@code end + offset} if that is earlier. On a field, both are optional and apply to that field
@@ -39,11 +42,17 @@ public record RetentionPolicy(Duration maxAge, Duration afterConversationEnd) {
           "afterConversationEnd must be zero or positive and at most " + LONGEST_MAX_AGE + ", got "
               + afterConversationEnd);
     }
-    if (maxAge != null) {
-      maxAge = Duration.ofMillis(maxAge.toMillis());
-    }
-    if (afterConversationEnd != null) {
-      afterConversationEnd = Duration.ofMillis(afterConversationEnd.toMillis());
+    requireWholeMillis("maxAge", maxAge);
+    requireWholeMillis("afterConversationEnd", afterConversationEnd);
+  }
+
+  /**
+   * Refuses a duration with a fraction of a millisecond: deadlines are kept in epoch milliseconds, so
+   * {@code PT0.0001S} would silently become zero (due at once) and would not survive the JSON round trip.
+   */
+  private static void requireWholeMillis(String name, Duration d) {
+    if (d != null && d.getNano() % 1_000_000 != 0) {
+      throw new IllegalArgumentException(name + " must be a whole number of milliseconds, got " + d);
     }
   }
 

@@ -56,7 +56,7 @@ public final class Field {
     this.label = b.label == null ? b.name : b.label;
     this.required = b.required;
     this.classification = b.classification == null ? b.type.defaultClassification() : b.classification;
-    this.masking = b.masking == null ? defaultMasking(b.type, this.classification) : b.masking;
+    this.masking = b.masking == null ? b.type.defaultMasking() : b.masking;
     this.maxLength = b.maxLength == 0 ? b.type.defaultMaxLength() : b.maxLength;
     this.min = b.min;
     this.max = b.max;
@@ -69,10 +69,6 @@ public final class Field {
         : Collections.unmodifiableSet(EnumSet.copyOf(b.acceptedBrands));
     this.defaultCountryCode = b.defaultCountryCode;
     this.retention = b.retention == null ? RetentionPolicy.none() : b.retention;
-  }
-
-  private static Masking defaultMasking(FieldType type, Classification classification) {
-    return classification == Classification.NONE ? Masking.NONE : type.defaultMasking();
   }
 
   public static Builder builder(String name, FieldType type) {
@@ -269,6 +265,10 @@ public final class Field {
         throw new IllegalArgumentException(
             "field '" + name + "': label must have 1 to 200 characters, got " + label.length());
       }
+      String problem = TextSafety.displayProblem(label, "label");
+      if (problem != null) {
+        throw new IllegalArgumentException("field '" + name + "': " + problem);
+      }
       this.label = label;
       return this;
     }
@@ -287,18 +287,46 @@ public final class Field {
       return this;
     }
 
+    /**
+     * The field's classification; it must be at least the type's floor
+     * ({@link FieldType#classificationFloor()}), so a card number can never be declared {@code NONE}.
+     */
     public Builder classification(Classification classification) {
       requireNonNull(classification, "classification");
       once(this.classification, "classification");
+      checkClassification(classification);
       this.classification = classification;
       return this;
     }
 
+    /**
+     * The field's masking; it must be one of the type's {@link FieldType#allowedMaskings()}. Without it
+     * the type's default applies, whatever the classification; {@code NONE} must always be explicit.
+     */
     public Builder masking(Masking masking) {
       requireNonNull(masking, "masking");
       once(this.masking, "masking");
+      checkMasking(masking);
       this.masking = masking;
       return this;
+    }
+
+    private void checkClassification(Classification c) {
+      if (!type.allowedClassifications().contains(c)) {
+        throw new IllegalArgumentException("field '" + name + "': classification " + c + " does not meet the "
+            + type + " floor " + type.classificationFloor() + "; allowed: " + type.allowedClassifications());
+      }
+    }
+
+    private void checkMasking(Masking m) {
+      if (m == Masking.CARD_BRAND_LAST4 && type != FieldType.CARD_NUMBER) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': masking CARD_BRAND_LAST4 applies to CARD_NUMBER, not " + type);
+      }
+      if (!type.allowedMaskings().contains(m)) {
+        throw new IllegalArgumentException("field '" + name + "': masking " + m + " is not allowed for "
+            + type + "; allowed: " + type.allowedMaskings());
+      }
     }
 
     /** The most characters the input may have ({@code TEXT} and {@code MULTILINE} only). */
@@ -319,18 +347,37 @@ public final class Field {
       return this;
     }
 
-    /** Inclusive bounds for a {@code NUMBER}; either may be {@code null}. */
+    /**
+     * Inclusive bounds for a {@code NUMBER}; either may be {@code null}. Each has at most 30 integer and 9
+     * fraction digits, like the values a visitor may submit; a negative scale ({@code 1E+3}) is kept as the
+     * plain number ({@code 1000}).
+     */
     public Builder range(BigDecimal min, BigDecimal max) {
       requireType(FieldType.NUMBER, "range");
       once(this.min, "range");
       once(this.max, "range");
+      min = bound(min, "min");
+      max = bound(max, "max");
       if (min != null && max != null && min.compareTo(max) > 0) {
         throw new IllegalArgumentException(
-            "field '" + name + "': range min " + min + " is greater than max " + max);
+            "field '" + name + "': range min " + min.toPlainString() + " is greater than max " + max.toPlainString());
       }
       this.min = min;
       this.max = max;
       return this;
+    }
+
+    private BigDecimal bound(BigDecimal v, String which) {
+      if (v == null) {
+        return null;
+      }
+      // precision and scale are O(1) for these checks; toPlainString() on 1e999999999 would not be
+      long integerDigits = (long) v.precision() - v.scale();
+      if (v.scale() > Normalizer.MAX_FRACTION_DIGITS || integerDigits > Normalizer.MAX_INTEGER_DIGITS) {
+        throw new IllegalArgumentException("field '" + name + "': range " + which + " must have at most "
+            + Normalizer.MAX_INTEGER_DIGITS + " integer and " + Normalizer.MAX_FRACTION_DIGITS + " fraction digits");
+      }
+      return v.scale() < 0 ? v.setScale(0) : v;
     }
 
     /** Inclusive bounds for a {@code DATE}; either may be {@code null}. */
@@ -374,14 +421,24 @@ public final class Field {
             "field '" + name + "': a CHOICE needs 1 to " + MAX_OPTIONS + " options, got " + options.size());
       }
       Set<String> seen = new LinkedHashSet<>();
+      int n = 0;
       for (String o : options) {
         requireNonNull(o, "option");
+        n++;
         if (o.isBlank() || o.length() > 200) {
           throw new IllegalArgumentException(
               "field '" + name + "': options must have 1 to 200 characters and not be blank");
         }
+        String problem = TextSafety.displayProblem(o, "option " + n);
+        if (problem != null) {
+          throw new IllegalArgumentException("field '" + name + "': " + problem);
+        }
+        if (!o.strip().equals(o)) {
+          throw new IllegalArgumentException("field '" + name + "': option " + n
+              + " has leading or trailing white space; input is trimmed, so it could never be chosen");
+        }
         if (!seen.add(o)) {
-          throw new IllegalArgumentException("field '" + name + "': option '" + o + "' is listed twice");
+          throw new IllegalArgumentException("field '" + name + "': option '" + printable(o) + "' is listed twice");
         }
       }
       this.options.addAll(options);
@@ -433,14 +490,12 @@ public final class Field {
     /** Builds the field. Does not change the builder. */
     public Field build() {
       Classification c = classification == null ? type.defaultClassification() : classification;
-      Masking m = masking == null ? defaultMasking(type, c) : masking;
+      Masking m = masking == null ? type.defaultMasking() : masking;
+      checkClassification(c);
+      checkMasking(m);
       if (m == Masking.NONE && c != Classification.NONE) {
         throw new IllegalArgumentException("field '" + name + "': masking NONE would show " + c
             + " data in status views; it is allowed only for classification NONE");
-      }
-      if (m == Masking.CARD_BRAND_LAST4 && type != FieldType.CARD_NUMBER) {
-        throw new IllegalArgumentException(
-            "field '" + name + "': masking CARD_BRAND_LAST4 applies to CARD_NUMBER, not " + type);
       }
       if (type == FieldType.CHOICE && options.isEmpty()) {
         throw new IllegalArgumentException("field '" + name + "': a CHOICE needs options");
@@ -464,9 +519,16 @@ public final class Field {
   }
 
   static String printable(String s) {
-    String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    return printable(s, 64);
+  }
+
+  static String printable(String s, int max) {
+    String t = s.length() > max ? s.substring(0, max) + "..." : s;
     StringBuilder out = new StringBuilder(t.length());
-    t.codePoints().forEach(cp -> out.append(Character.isISOControl(cp) ? "?" : new String(Character.toChars(cp))));
+    // controls, separators, bidi controls and unpaired surrogates never reach a message as themselves
+    t.codePoints().forEach(cp -> out.append(Character.isISOControl(cp) || TextSafety.isLineBreak(cp)
+        || TextSafety.isBidiControl(cp) || Character.isSurrogate((char) cp) && cp <= 0xFFFF
+        ? "?" : new String(Character.toChars(cp))));
     return out.toString();
   }
 }

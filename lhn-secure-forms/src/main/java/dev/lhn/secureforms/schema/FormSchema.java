@@ -72,20 +72,29 @@ public final class FormSchema {
   }
 
   /**
-   * Reads a schema from JSON (UTF-8). The stream is read to its end but not closed.
+   * Reads a schema from JSON in UTF-8 (an initial UTF-8 byte order mark is skipped; UTF-16 and UTF-32 are
+   * refused). At most 1,000,000 bytes are read (one more to detect a larger document); the stream is not
+   * closed. Limits are listed in {@code docs/SCHEMA.md}.
    *
-   * @throws InvalidSchemaException naming the place and the rule when the JSON is malformed or the
-   *     schema breaks a rule
+   * @throws InvalidSchemaException naming the place and the rule when the JSON is malformed, too large, not
+   *     UTF-8, the schema breaks a rule, or the stream fails (then with the stream's exception as cause);
+   *     no other exception
+   * @throws NullPointerException if {@code json} is null, for example from {@code getResourceAsStream}
+   *     for a missing resource
    */
   public static FormSchema fromJson(InputStream json) {
-    requireNonNull(json, "json");
+    requireNonNull(json, "json input (a null InputStream is what getResourceAsStream returns for a missing resource)");
     return SchemaJson.read(json);
   }
 
-  /** Reads a schema from a JSON string. */
+  /**
+   * Reads a schema from a JSON string of at most 1,000,000 characters.
+   *
+   * @throws InvalidSchemaException as {@link #fromJson(InputStream)}
+   */
   public static FormSchema fromJson(String json) {
-    requireNonNull(json, "json");
-    return SchemaJson.read(new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    requireNonNull(json, "json input");
+    return SchemaJson.read(json);
   }
 
   /** This schema as JSON, every option written out, so that {@code fromJson(toJson())} equals this. */
@@ -262,6 +271,10 @@ public final class FormSchema {
       }
       if (title.isBlank() || title.length() > 200) {
         throw new IllegalArgumentException("title must have 1 to 200 characters, got " + title.length());
+      }
+      String problem = TextSafety.displayProblem(title, "title");
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
       }
       this.title = title;
       return this;

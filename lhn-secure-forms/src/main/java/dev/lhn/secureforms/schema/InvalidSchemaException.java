@@ -10,4 +10,9 @@ public final class InvalidSchemaException extends IllegalArgumentException {
   public InvalidSchemaException(String message) {
     super(message);
   }
+
+  /** With the cause: the caller's failing stream, or (a bug of ours, please report it) an internal error. */
+  InvalidSchemaException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

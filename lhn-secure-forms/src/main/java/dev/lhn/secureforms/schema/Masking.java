@@ -11,6 +11,9 @@ public enum Masking {
   LAST4,
   /** Nothing of the value: {@code "****"}. */
   FULL,
-  /** The value itself. Allowed only for fields classified {@link Classification#NONE}. */
+  /**
+   * The value itself. Allowed only when set explicitly, on a field classified {@link Classification#NONE}
+   * whose type allows it ({@link FieldType#allowedMaskings()}); never the default.
+   */
   NONE
 }

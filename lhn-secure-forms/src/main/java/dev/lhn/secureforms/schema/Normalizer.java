@@ -14,12 +14,28 @@ import java.util.Locale;
  * violations and returns {@code null}. No message ever quotes the value.
  */
 final class Normalizer {
+  /** NUMBER values and bounds: a plain decimal, no exponent, at most 30 integer and 9 fraction digits. */
+  static final java.util.regex.Pattern PLAIN_DECIMAL = java.util.regex.Pattern.compile("[+-]?\\d{1,30}(\\.\\d{1,9})?");
+  /** The most integer digits of a NUMBER value or bound. */
+  static final int MAX_INTEGER_DIGITS = 30;
+  /** The most fraction digits of a NUMBER value or bound. */
+  static final int MAX_FRACTION_DIGITS = 9;
+
   private Normalizer() {}
 
   /** What a card number field learned, for the card code's Amex rule and the masked preview. */
   record Context(java.time.Instant now, CardBrand cardBrand) {}
 
   static String normalize(Field f, String raw, Context ctx, List<Violation> out) {
+    // every type, before its own rules: nothing is ever altered silently or displayed deceptively
+    if (TextSafety.unpairedSurrogate(raw) >= 0) {
+      out.add(v(f, "unpaired-surrogate", "text must not contain an unpaired surrogate (broken UTF-16)"));
+      return null;
+    }
+    if (TextSafety.bidiControl(raw) >= 0) {
+      out.add(v(f, "bidi-control", "text must not contain bidirectional control characters"));
+      return null;
+    }
     return switch (f.type()) {
       case CARD_NUMBER -> cardNumber(f, raw, out);
       case CARD_EXPIRY -> cardExpiry(f, raw, ctx, out);
@@ -206,7 +222,7 @@ final class Normalizer {
     if (ok) {
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
-        if (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '(' || c == ')' || c == ','
+        if (c <= ' ' || Character.isISOControl(c) || TextSafety.isLineBreak(c) || c == '<' || c == '>' || c == '(' || c == ')' || c == ','
             || c == ';' || c == ':' || c == '\\' || c == '"' || c == '[' || c == ']') {
           ok = false;
           break;
@@ -262,7 +278,7 @@ final class Normalizer {
     String s = raw.strip();
     BigDecimal n;
     try {
-      if (!s.matches("[+-]?(\\d{1,30})(\\.\\d{1,9})?")) {
+      if (s.length() > 41 || !PLAIN_DECIMAL.matcher(s).matches()) {
         throw new NumberFormatException();
       }
       n = new BigDecimal(s);
@@ -294,9 +310,16 @@ final class Normalizer {
     String s = raw.strip();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isISOControl(c) && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) {
-        out.add(v(f, multiline ? "control-char" : "single-line",
-            multiline ? "text must not contain control characters" : "text must be a single line without control characters"));
+      if (!multiline && (Character.isISOControl(c) || TextSafety.isLineBreak(c))) {
+        out.add(v(f, "single-line", "text must be a single line without control characters"));
+        return null;
+      }
+      if (multiline && (c == 0x2028 || c == 0x2029)) {
+        out.add(v(f, "line-separator", "text must use \\n for new lines, not U+2028 or U+2029"));
+        return null;
+      }
+      if (multiline && Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+        out.add(v(f, "control-char", "text must not contain control characters"));
         return null;
       }
     }

@@ -10,22 +10,29 @@ import java.util.Objects;
  * within 10 minutes of the first").
  *
  * @param maxViews 1 to {@value #MAX_VIEWS}
- * @param windowAfterFirstView how long after the first view further views are allowed, or {@code null}
+ * @param windowAfterFirstView how long after the first view further views are allowed (1 ms to
+ *     {@link #LONGEST_WINDOW}, whole milliseconds), or {@code null}
  */
 public record RevealPolicy(int maxViews, Duration windowAfterFirstView) {
   /** The most views a form may allow. */
   public static final int MAX_VIEWS = 100;
+  /** The longest window: 366 days, as {@link dev.lhn.secureforms.retention.RetentionPolicy#LONGEST_MAX_AGE}. */
+  public static final Duration LONGEST_WINDOW = dev.lhn.secureforms.retention.RetentionPolicy.LONGEST_MAX_AGE;
 
   public RevealPolicy {
     if (maxViews < 1 || maxViews > MAX_VIEWS) {
       throw new IllegalArgumentException("maxViews must be 1 to " + MAX_VIEWS + ", got " + maxViews);
     }
     if (windowAfterFirstView != null) {
-      if (windowAfterFirstView.isNegative() || windowAfterFirstView.isZero()) {
-        throw new IllegalArgumentException(
-            "windowAfterFirstView must be positive, got " + windowAfterFirstView);
+      if (windowAfterFirstView.isNegative() || windowAfterFirstView.isZero()
+          || windowAfterFirstView.compareTo(LONGEST_WINDOW) > 0) {
+        throw new IllegalArgumentException("windowAfterFirstView must be positive and at most "
+            + LONGEST_WINDOW + ", got " + windowAfterFirstView);
       }
-      windowAfterFirstView = Duration.ofMillis(windowAfterFirstView.toMillis());
+      if (windowAfterFirstView.getNano() % 1_000_000 != 0) {
+        throw new IllegalArgumentException(
+            "windowAfterFirstView must be a whole number of milliseconds, got " + windowAfterFirstView);
+      }
     }
   }
 

@@ -2,16 +2,24 @@ package dev.lhn.secureforms.schema;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.lhn.secureforms.retention.RetentionPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -20,10 +28,28 @@ import java.util.List;
 
 /** The schema's JSON form (documented in docs/SCHEMA.md), with jackson-core's streaming API only. */
 final class SchemaJson {
+  /** The longest JSON string (a label, an option, a duration...) the parser reads. */
+  static final int MAX_STRING_LENGTH = 10_000;
+  /** The most digits of a JSON number (only small integers are used). */
+  static final int MAX_NUMBER_LENGTH = 20;
+  /** The deepest nesting of objects and arrays (a valid schema needs 4). */
+  static final int MAX_NESTING_DEPTH = 8;
+  /** The longest property name. */
+  static final int MAX_NAME_LENGTH = 100;
+  /** The largest document: bytes of UTF-8 for a stream, characters for a string. */
+  static final int MAX_DOCUMENT_BYTES = 1_000_000;
+  /** The most JSON tokens in a document. */
+  static final long MAX_TOKEN_COUNT = 100_000;
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .streamReadConstraints(StreamReadConstraints.builder()
-          .maxDocumentLength(1_000_000).maxNestingDepth(8).maxStringLength(10_000).build())
+          .maxDocumentLength(MAX_DOCUMENT_BYTES)
+          .maxNestingDepth(MAX_NESTING_DEPTH)
+          .maxStringLength(MAX_STRING_LENGTH)
+          .maxNameLength(MAX_NAME_LENGTH)
+          .maxNumberLength(MAX_NUMBER_LENGTH)
+          .maxTokenCount(MAX_TOKEN_COUNT)
+          .build())
       .build();
 
   private SchemaJson() {}
@@ -117,20 +143,133 @@ final class SchemaJson {
 
   // ---------------------------------------------------------------- reading
 
+  /** Reads at most {@link #MAX_DOCUMENT_BYTES} + 1 bytes, refuses anything but UTF-8, then parses. */
   static FormSchema read(InputStream in) {
-    try (JsonParser p = FACTORY.createParser(in)) {
-      expect(p, p.nextToken(), JsonToken.START_OBJECT, "the document");
-      FormSchema s = readSchema(p);
-      if (p.nextToken() != null) {
-        throw new InvalidSchemaException("unexpected content after the schema object");
-      }
-      return s;
-    } catch (JsonProcessingException e) {
-      throw new InvalidSchemaException("malformed JSON at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read the schema", e);
+    byte[] bytes;
+    try {
+      bytes = in.readNBytes(MAX_DOCUMENT_BYTES + 1);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidSchemaException("could not read the schema: the input stream failed", e);
     }
+    if (bytes.length > MAX_DOCUMENT_BYTES) {
+      throw new InvalidSchemaException("the schema is larger than " + MAX_DOCUMENT_BYTES + " bytes");
+    }
+    return read(decodeUtf8(bytes));
+  }
+
+  /**
+   * Strict UTF-8: a UTF-8 byte order mark is skipped; UTF-16/UTF-32 (a byte order mark or NUL bytes, which
+   * JSON text never contains) and malformed sequences (including encoded surrogates) are refused. Decoding
+   * here rather than in the parser means its encoding detection never runs.
+   */
+  private static String decodeUtf8(byte[] b) {
+    int n = b.length;
+    if (n >= 4 && ((b[0] == 0 && b[1] == 0 && b[2] == (byte) 0xFE && b[3] == (byte) 0xFF)
+        || (b[0] == (byte) 0xFF && b[1] == (byte) 0xFE && b[2] == 0 && b[3] == 0))) {
+      throw new InvalidSchemaException("the schema must be UTF-8 JSON; found a UTF-32 byte order mark");
+    }
+    if (n >= 2 && ((b[0] == (byte) 0xFE && b[1] == (byte) 0xFF) || (b[0] == (byte) 0xFF && b[1] == (byte) 0xFE))) {
+      throw new InvalidSchemaException("the schema must be UTF-8 JSON; found a UTF-16 byte order mark");
+    }
+    int start = n >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF ? 3 : 0;
+    for (int i = start; i < n; i++) {
+      if (b[i] == 0) {
+        throw new InvalidSchemaException(
+            "the schema must be UTF-8 JSON; found a NUL byte at offset " + i + " (UTF-16 or UTF-32?)");
+      }
+    }
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(b, start, n - start);
+    CharBuffer out = CharBuffer.allocate(n - start);
+    CoderResult r = decoder.decode(in, out, true);
+    if (!r.isError()) {
+      r = decoder.flush(out);
+    }
+    if (r.isError()) {
+      throw new InvalidSchemaException("the schema must be UTF-8 JSON; invalid UTF-8 at byte offset " + in.position());
+    }
+    return out.flip().toString();
+  }
+
+  /**
+   * Parses; throws nothing but {@link InvalidSchemaException}. Parser errors keep their line and column
+   * (from the parser's current location when the error has none, as for limit violations) and never
+   * name the parser's classes; anything else unexpected is reported as an internal error with its cause.
+   */
+  static FormSchema read(String json) {
+    if (json.length() > MAX_DOCUMENT_BYTES) {
+      throw new InvalidSchemaException("the schema is larger than " + MAX_DOCUMENT_BYTES + " characters");
+    }
+    try (JsonParser p = FACTORY.createParser(json)) {
+      try {
+        expect(p, p.nextToken(), JsonToken.START_OBJECT, "the document");
+        FormSchema s = readSchema(p);
+        if (p.nextToken() != null) {
+          throw new InvalidSchemaException("unexpected content after the schema object");
+        }
+        return s;
+      } catch (StreamConstraintsException e) {
+        throw new InvalidSchemaException(malformed(e, p) + limitMessage(e.getOriginalMessage()));
+      } catch (JsonProcessingException e) {
+        throw new InvalidSchemaException(malformed(e, p) + sanitize(e.getOriginalMessage()));
+      } catch (InvalidSchemaException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new InvalidSchemaException(malformed(null, p).replace("malformed JSON", "internal error reading the schema")
+            + "please report this", e);
+      }
+    } catch (IOException e) {
+      // a String source fails only on close, which cannot happen
+      throw new InvalidSchemaException("could not read the schema", e);
+    }
+  }
+
+  private static String malformed(JsonProcessingException e, JsonParser p) {
+    JsonLocation at = e == null ? null : e.getLocation();
+    if (at == null || at.getLineNr() < 1) {
+      at = p.currentLocation();
+    }
+    return at == null || at.getLineNr() < 1 ? "malformed JSON: "
+        : "malformed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+  }
+
+  private static String limitMessage(String m) {
+    String s = m == null ? "" : m;
+    if (s.startsWith("String value length")) {
+      return "a string is longer than " + MAX_STRING_LENGTH + " characters";
+    } else if (s.startsWith("Number value length")) {
+      return "a number is longer than " + MAX_NUMBER_LENGTH + " digits";
+    } else if (s.startsWith("Document nesting depth")) {
+      return "nesting is deeper than " + MAX_NESTING_DEPTH + " levels";
+    } else if (s.startsWith("Name length")) {
+      return "a property name is longer than " + MAX_NAME_LENGTH + " characters";
+    } else if (s.startsWith("Document length")) {
+      return "the schema is larger than " + MAX_DOCUMENT_BYTES + " characters";
+    } else if (s.startsWith("Token count")) {
+      return "the schema has more than " + MAX_TOKEN_COUNT + " tokens";
+    }
+    return "the schema exceeds a parser limit";
+  }
+
+  /** The parser's own message without source excerpts, feature names or anything after a location. */
+  private static String sanitize(String m) {
+    if (m == null || m.isBlank()) {
+      return "syntax error";
+    }
+    String s = m;
+    for (String cut : new String[] {" (start marker at", "\n at [Source", " at [Source", "[Source:", "\n"}) {
+      int i = s.indexOf(cut);
+      if (i >= 0) {
+        s = s.substring(0, i);
+      }
+    }
+    s = s.replaceAll("`[^`]*`", "").replace("`", "");
+    if (s.contains("com.fasterxml") || s.toLowerCase(java.util.Locale.ROOT).contains("jackson")) {
+      return "syntax error";
+    }
+    return Field.printable(s, 200);
   }
 
   private static FormSchema readSchema(JsonParser p) throws IOException {
@@ -150,7 +289,7 @@ final class SchemaJson {
         case "reveal" -> reveal = readReveal(p, t);
         case "retention" -> retention = readRetention(p, t, "retention");
         case "fields" -> fields = readFields(p, t);
-        default -> throw new InvalidSchemaException("unknown property '" + name + "'");
+        default -> throw new InvalidSchemaException("unknown property '" + Field.printable(name) + "'");
       }
     }
     if (formId == null) {
@@ -190,7 +329,7 @@ final class SchemaJson {
       switch (name) {
         case "maxViews" -> maxViews = integer(p, v, "reveal.maxViews");
         case "windowAfterFirstView" -> window = duration(p, v, "reveal.windowAfterFirstView");
-        default -> throw new InvalidSchemaException("reveal: unknown property '" + name + "'");
+        default -> throw new InvalidSchemaException("reveal: unknown property '" + Field.printable(name) + "'");
       }
     }
     try {
@@ -210,7 +349,7 @@ final class SchemaJson {
       switch (name) {
         case "maxAge" -> maxAge = duration(p, v, where + ".maxAge");
         case "afterConversationEnd" -> after = duration(p, v, where + ".afterConversationEnd");
-        default -> throw new InvalidSchemaException(where + ": unknown property '" + name + "'");
+        default -> throw new InvalidSchemaException(where + ": unknown property '" + Field.printable(name) + "'");
       }
     }
     try {
@@ -255,7 +394,7 @@ final class SchemaJson {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String prop = p.currentName();
       JsonToken v = p.nextToken();
-      String at = where + (name == null ? "" : " (" + name + ")") + "." + prop;
+      String at = where + (name == null ? "" : " (" + Field.printable(name) + ")") + "." + Field.printable(prop);
       switch (prop) {
         case "name" -> name = string(p, v, at);
         case "type" -> type = enumValue(FieldType.class, string(p, v, at), at);
@@ -274,7 +413,7 @@ final class SchemaJson {
             .map(s -> enumValue(CardBrand.class, s, at)).toList();
         case "defaultCountryCode" -> countryCode = string(p, v, at);
         case "retention" -> retention = readRetention(p, v, at);
-        default -> throw new InvalidSchemaException(where + ": unknown property '" + prop + "'");
+        default -> throw new InvalidSchemaException(where + ": unknown property '" + Field.printable(prop) + "'");
       }
     }
     if (name == null) {
@@ -373,11 +512,12 @@ final class SchemaJson {
 
   private static BigDecimal decimal(JsonParser p, JsonToken t, String where) throws IOException {
     String s = string(p, t, where);
-    try {
-      return new BigDecimal(s);
-    } catch (NumberFormatException e) {
-      throw new InvalidSchemaException(where + ": '" + Field.printable(s) + "' is not a decimal number");
+    // the submission format, so no exponent can reach BigDecimal (toPlainString on 1e999999999 exhausts memory)
+    if (s.length() > 41 || !Normalizer.PLAIN_DECIMAL.matcher(s).matches()) {
+      throw new InvalidSchemaException(where + ": '" + Field.printable(s) + "' is not a plain decimal number with at most "
+          + Normalizer.MAX_INTEGER_DIGITS + " integer and " + Normalizer.MAX_FRACTION_DIGITS + " fraction digits");
     }
+    return new BigDecimal(s);
   }
 
   private static LocalDate date(JsonParser p, JsonToken t, String where) throws IOException {
@@ -393,7 +533,7 @@ final class SchemaJson {
     String s = string(p, t, where);
     try {
       return Duration.parse(s);
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) {
       throw new InvalidSchemaException(
           where + ": '" + Field.printable(s) + "' is not an ISO-8601 duration such as PT1H or P1D");
     }
