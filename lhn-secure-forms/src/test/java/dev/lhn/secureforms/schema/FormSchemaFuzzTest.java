@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  */
 class FormSchemaFuzzTest {
 
-  @FuzzTest(maxDuration = "2m")
+  @FuzzTest(maxDuration = "5s")
   void fromJson(byte[] input) {
     FormSchema s;
     try {
