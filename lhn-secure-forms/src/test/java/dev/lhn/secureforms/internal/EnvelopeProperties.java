@@ -62,6 +62,9 @@ class EnvelopeProperties {
         // strip what validation would reject or strip, so the round trip compares like with like
         String s = vals.get(i).codePoints()
             .filter(cp -> !Character.isISOControl(cp) && !Character.isSurrogate((char) cp) || cp == '\n')
+            .filter(cp -> Character.getType(cp) != Character.FORMAT // bidi controls are refused (#9)
+                && Character.getType(cp) != Character.LINE_SEPARATOR
+                && Character.getType(cp) != Character.PARAGRAPH_SEPARATOR)
             .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
             .toString().strip();
         if (s.length() > 200) {
