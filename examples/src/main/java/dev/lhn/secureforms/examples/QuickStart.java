@@ -42,6 +42,8 @@ import java.util.Optional;
  */
 public final class QuickStart {
   private static final String RULE = "-".repeat(96);
+  /** The card number of step 3, one digit off (fails the Luhn check); QuickStartTest checks it is never printed. */
+  static final String MISTYPED_PAN = "4242 4242 4242 4241";
 
   private final PrintStream out;
   private final ManualClock clock;
@@ -112,7 +114,7 @@ public final class QuickStart {
     step(3, "A mistyped card is rejected before anything is stored: field and rule, never the value");
     try {
       Map<String, String> typo = new LinkedHashMap<>(cardValues());
-      typo.put("pan", "4242 4242 4242 4241");
+      typo.put("pan", MISTYPED_PAN);
       typo.put("exp", "01/20");
       typo.put("cvc", "12");
       forms.submit(card, conversation, typo);

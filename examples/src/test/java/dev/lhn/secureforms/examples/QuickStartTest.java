@@ -1,19 +1,30 @@
 package dev.lhn.secureforms.examples;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lhn.secureforms.testing.Canaries;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QuickStartTest {
+  /**
+   * The number step 3 submits, as typed and as normalised. Searched whole, not as "4241": four digits turn
+   * up by chance in the submission ids, the audit head hash and the conversation id the run prints (#9).
+   */
+  private static final Canaries MISTYPED = new Canaries(Map.of(
+      "mistyped pan", QuickStart.MISTYPED_PAN,
+      "mistyped pan normalised", QuickStart.MISTYPED_PAN.replace(" ", "")));
+
   @TempDir
   Path dir;
 
@@ -44,7 +55,7 @@ class QuickStartTest {
         // the invalid submission: field and rule, never the value
         () -> assertTrue(has(out, "^     pan +\\[luhn\\] +card number fails the Luhn check$")),
         () -> assertTrue(has(out, "^     exp +\\[expired\\]")),
-        () -> assertFalse(out.contains("4241"), "the rejected number is never printed"),
+        () -> assertEquals(List.of(), MISTYPED.leaksIn(out), "the rejected number is never printed"),
         // masked status
         () -> assertTrue(has(out, "views left 1 of 1, purge at")),
         () -> assertTrue(has(out, "^     pan +Visa \\*\\*\\*\\*4242$")),

@@ -8,24 +8,29 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
  * A data source that fails on demand the way drivers do, with messages that quote bind values, as real
- * drivers' messages can; and that records the auto-commit mode of every connection handed back.
+ * drivers' messages can; and that records the bytes bound to its statements and the auto-commit mode of
+ * every connection handed back.
  */
 final class FaultyDataSource extends DelegatingDataSource {
-  /** What the failing "driver" says: a card number and envelope bytes, which must never surface. */
-  static final String DRIVER_MESSAGE = "ERROR: value '4111111111111111' too long; envelope=\\xdeadbeefcafe; "
-      + "password=hunter2";
+  /** A card number the failing "driver" quotes; it must never surface. */
+  static final String CARD_NUMBER = "4111111111111111";
+  /** A password the failing "driver" quotes; it must never surface. */
+  static final String PASSWORD = "hunter2";
 
   volatile Predicate<String> failStatement = sql -> false;
   volatile boolean failCommit;
   volatile boolean failRollback;
   volatile boolean failConnect;
   final List<Boolean> autoCommitAtClose = Collections.synchronizedList(new ArrayList<>());
+  /** Every {@code byte[]} bound to a statement (ids, envelopes), in order; failures quote the last one. */
+  final List<byte[]> boundBytes = Collections.synchronizedList(new ArrayList<>());
 
   FaultyDataSource(DataSource target) {
     super(target);
@@ -38,14 +43,23 @@ final class FaultyDataSource extends DelegatingDataSource {
     failConnect = false;
   }
 
-  static SQLException failure() {
-    return new SQLException(DRIVER_MESSAGE, "22001", 1406);
+  /**
+   * What the failing "driver" says: a card number, a password and, as PostgreSQL quotes a bytea, the last
+   * bytes bound (an envelope after an insert, an id after a lookup).
+   */
+  SQLException failure() {
+    byte[] last;
+    synchronized (boundBytes) {
+      last = boundBytes.isEmpty() ? new byte[0] : boundBytes.get(boundBytes.size() - 1);
+    }
+    return new SQLException("ERROR: value '" + CARD_NUMBER + "' too long; bytes=\\x" + HexFormat.of().formatHex(last)
+        + "; password=" + PASSWORD, "22001", 1406);
   }
 
   @Override
   public Connection getConnection() throws SQLException {
     if (failConnect) {
-      throw new SQLException("FATAL: password authentication failed for user \"app\" (password=hunter2)", "28P01");
+      throw new SQLException("FATAL: password authentication failed for user \"app\" (password=" + PASSWORD + ")", "28P01");
     }
     Connection real = target.getConnection();
     return (Connection) Proxy.newProxyInstance(FaultyDataSource.class.getClassLoader(), new Class<?>[] {Connection.class},
@@ -76,6 +90,9 @@ final class FaultyDataSource extends DelegatingDataSource {
   private PreparedStatement statement(PreparedStatement real, String sql) {
     return (PreparedStatement) Proxy.newProxyInstance(FaultyDataSource.class.getClassLoader(),
         new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+          if (method.getName().equals("setBytes") && args[1] instanceof byte[] b) {
+            boundBytes.add(b.clone());
+          }
           if (method.getName().startsWith("execute") && failStatement.test(sql)) {
             throw failure();
           }

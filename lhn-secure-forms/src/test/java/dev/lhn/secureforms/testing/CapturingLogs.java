@@ -19,8 +19,12 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * The SLF4J provider of the core's tests: every logger is enabled at TRACE and every formatted line,
- * with the full stack trace of any throwable, is kept in {@link #lines()} for canary checks.
+ * The SLF4J provider of the core's tests: every logger is enabled at TRACE and every formatted line, with
+ * the full stack trace of any throwable, is kept in {@link #lines()} for canary checks.
+ *
+ * <p>The core's pom selects it with {@code -Dslf4j.provider}; it is deliberately not registered in
+ * {@code META-INF/services}, because the test-jar is shared with the JDBC store's and the examples' tests,
+ * which log through slf4j-simple and would otherwise find two providers (#9).
  */
 public final class CapturingLogs implements SLF4JServiceProvider {
   private static final List<String> LINES = new CopyOnWriteArrayList<>();

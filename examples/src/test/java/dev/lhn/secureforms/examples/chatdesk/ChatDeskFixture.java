@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import dev.lhn.secureforms.examples.DemoKek;
 import dev.lhn.secureforms.examples.ManualClock;
 import dev.lhn.secureforms.retention.RetentionScheduler;
+import dev.lhn.secureforms.testing.Canaries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +23,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,10 +32,29 @@ import java.util.UUID;
  * slf4j-simple writes every log line, so tests can check that no value was ever logged.
  */
 final class ChatDeskFixture implements AutoCloseable {
-  /** Values the tests type; none of them may appear in a log line. */
-  static final List<String> SECRETS = List.of("4242424242424242", "4242 4242 4242 4242", "Ada Lovelace",
-      "94107", "ada@example.com", "Grace Hopper", "123-45-6789", "123456789", "XJH-4471-0093", "Sore throat",
-      "alert(", "4242424242424241");
+  /** The card number the tests mistype, one digit off (fails the Luhn check). */
+  static final String MISTYPED_PAN = "4242 4242 4242 4241";
+
+  /**
+   * Values the tests type, as typed and as normalised; none of them may appear in a log line or an event.
+   * Matched by {@link Canaries}: forms shorter than 16 characters (the postal code {@code 94107}, its
+   * base64) only as whole tokens, so a request id, csrf token or hash that happens to contain the digits
+   * is not a leak (#9), while {@code postalCode=94107} or {@code "94107"} still is.
+   */
+  static final Canaries SECRETS = new Canaries(Map.ofEntries(
+      Map.entry("pan", "4242424242424242"),
+      Map.entry("pan as typed", "4242 4242 4242 4242"),
+      Map.entry("mistyped pan", "4242424242424241"),
+      Map.entry("mistyped pan as typed", MISTYPED_PAN),
+      Map.entry("card name", "Ada Lovelace"),
+      Map.entry("postal code", "94107"),
+      Map.entry("email", "ada@example.com"),
+      Map.entry("intake name", "Grace Hopper"),
+      Map.entry("ssn as typed", "123-45-6789"),
+      Map.entry("ssn", "123456789"),
+      Map.entry("member id", "XJH-4471-0093"),
+      Map.entry("symptoms", "Sore throat"),
+      Map.entry("script", "alert(")));
 
   final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   final DemoDatabase db;

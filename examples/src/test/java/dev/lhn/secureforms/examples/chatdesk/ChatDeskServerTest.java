@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -164,7 +165,7 @@ class ChatDeskServerTest {
     WebClient browser = new WebClient(fx.server.uri());
     String cid = fx.startConversation(browser);
     FormRequest request = fx.requestForm(browser, cid, "card-payment");
-    Map<String, String> form = new LinkedHashMap<>(fx.card("4242424242424241"));
+    Map<String, String> form = new LinkedHashMap<>(fx.card(ChatDeskFixture.MISTYPED_PAN));
     form.put("exp", "01/20");
     form.put("csrf", browser.csrf());
 
@@ -179,9 +180,8 @@ class ChatDeskServerTest {
         () -> assertTrue(body.contains("[expired]"), "the rule is named"),
         () -> assertTrue(body.contains("id=\"err-" + rid + "-exp\""), "an error under the expiry"),
         () -> assertFalse(body.contains("err-" + rid + "-name"), "no error where the value was fine"),
-        () -> assertFalse(body.contains("4242424242424241"), "the rejected number is not echoed"),
-        () -> assertFalse(body.contains("Ada Lovelace"), "the valid sensitive values are cleared too"),
-        () -> assertFalse(body.contains("94107")),
+        () -> assertEquals(List.of(), ChatDeskFixture.SECRETS.leaksIn(body),
+            "neither the rejected number nor the valid sensitive values are echoed"),
         () -> assertTrue(fx.server.desk().find(cid).orElseThrow().receipts().isEmpty(), "nothing stored"));
   }
 
@@ -236,9 +236,7 @@ class ChatDeskServerTest {
     assertEquals(200, r.statusCode());
     assertEquals("application/json; charset=utf-8", r.headers().firstValue("Content-Type").orElse(""));
     assertTrue(r.body().startsWith("[") && r.body().contains("\"type\":\"submitted\""), r.body());
-    for (String secret : ChatDeskFixture.SECRETS) {
-      assertFalse(r.body().contains(secret), "events never carry a value");
-    }
+    assertEquals(List.of(), ChatDeskFixture.SECRETS.leaksIn(r.body()), "events never carry a value");
   }
 
   @Test
@@ -260,8 +258,7 @@ class ChatDeskServerTest {
     // Runs last: everything the tests above typed has gone through the server by now.
     String logs = fx.logs();
     assertTrue(logs.contains("POST /operator/reveal -> 200"), "the capture works");
-    for (String secret : ChatDeskFixture.SECRETS) {
-      assertFalse(logs.contains(secret), () -> "a log line contains a value: " + secret.substring(0, 3) + "...");
-    }
+    // leaksIn names the labels and the form found, never prints the log itself
+    assertEquals(List.of(), ChatDeskFixture.SECRETS.leaksIn(logs), "a log line contains a value");
   }
 }
