@@ -12,4 +12,5 @@ module dev.lhn.secureforms {
   exports dev.lhn.secureforms.spi;
   exports dev.lhn.secureforms.retention;
   exports dev.lhn.secureforms.event;
+  exports dev.lhn.secureforms.keys;
 }
