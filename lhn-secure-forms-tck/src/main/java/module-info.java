@@ -1,6 +1,7 @@
 /**
- * The storage compatibility kit: the {@code SubmissionStore} contract as an abstract JUnit 5 class,
- * {@link dev.lhn.secureforms.tck.SubmissionStoreCompatibilityKit}, that an integrator extends.
+ * The storage compatibility kits: the {@code SubmissionStore} and {@code EpochKeyStore} contracts as abstract
+ * JUnit 5 classes, {@link dev.lhn.secureforms.tck.SubmissionStoreCompatibilityKit} and
+ * {@link dev.lhn.secureforms.tck.EpochKeyStoreCompatibilityKit}, that an integrator extends.
  */
 module dev.lhn.secureforms.tck {
   requires transitive dev.lhn.secureforms;

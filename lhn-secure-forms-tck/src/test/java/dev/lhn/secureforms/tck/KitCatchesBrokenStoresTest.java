@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.lhn.secureforms.keys.EpochKeyStore;
 import dev.lhn.secureforms.spi.SubmissionStore;
 import dev.lhn.secureforms.tck.BuggyStore.Bug;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * Runs the kit against stores with one known bug each: every bug must fail the kit, in the group that
+ * Runs the kits against stores with one known bug each: every bug must fail its kit, in the group that
  * covers it. A kit that passed a broken store would prove nothing.
  */
 class KitCatchesBrokenStoresTest {
@@ -53,13 +54,38 @@ class KitCatchesBrokenStoresTest {
       Map.entry(Bug.END_KEEPS_LATEST, "EndedConversations"),
       Map.entry(Bug.ENDED_NEVER_FORGOTTEN, "EndedConversations"));
 
+  /** The epoch key kit's group (class name) expected to catch each bug of {@link BuggyEpochKeyStore}. */
+  private static final Map<BuggyEpochKeyStore.Bug, String> EPOCH_CAUGHT_BY = Map.ofEntries(
+      Map.entry(BuggyEpochKeyStore.Bug.INSERT_OVERWRITES, "DuplicateId"),
+      Map.entry(BuggyEpochKeyStore.Bug.INSERT_NOT_ATOMIC, "DuplicateId"),
+      Map.entry(BuggyEpochKeyStore.Bug.WRAPPED_TRUNCATED_AT_256, "InsertAndFind"),
+      Map.entry(BuggyEpochKeyStore.Bug.FIND_RETURNS_PAST_DESTROY_AT, "PastDestroyAt"),
+      Map.entry(BuggyEpochKeyStore.Bug.DESTROY_IGNORES_BATCH_SIZE, "DestroyDue"),
+      Map.entry(BuggyEpochKeyStore.Bug.DESTROY_TOUCHES_NOT_YET_DUE, "DestroyDue"),
+      Map.entry(BuggyEpochKeyStore.Bug.DESTROY_NOT_ATOMIC, "DestroyDue"),
+      Map.entry(BuggyEpochKeyStore.Bug.LIVE_IN_INSERTION_ORDER, "Live"),
+      Map.entry(BuggyEpochKeyStore.Bug.LIVE_INCLUDES_AFTER, "Live"),
+      Map.entry(BuggyEpochKeyStore.Bug.LIVE_RETURNS_PAST_DESTROY_AT, "PastDestroyAt"),
+      Map.entry(BuggyEpochKeyStore.Bug.REWRAP_IGNORES_VERSION, "Rewrap"),
+      Map.entry(BuggyEpochKeyStore.Bug.REWRAP_KEEPS_VERSION, "Rewrap"),
+      Map.entry(BuggyEpochKeyStore.Bug.REWRAP_PAST_DESTROY_AT, "PastDestroyAt"));
+
   private static volatile Bug current = Bug.NONE;
+  private static volatile BuggyEpochKeyStore.Bug currentEpoch = BuggyEpochKeyStore.Bug.NONE;
 
   /** The kit over a {@link BuggyStore} with the bug under test; run only through the launcher below. */
   static class BuggyStoreKit extends SubmissionStoreCompatibilityKit {
     @Override
     protected SubmissionStore createStore() {
       return new BuggyStore(current);
+    }
+  }
+
+  /** The epoch key kit over a {@link BuggyEpochKeyStore} with the bug under test; run only through the launcher. */
+  static class BuggyEpochKeyStoreKit extends EpochKeyStoreCompatibilityKit {
+    @Override
+    protected EpochKeyStore createStore() {
+      return new BuggyEpochKeyStore(currentEpoch);
     }
   }
 
@@ -79,12 +105,36 @@ class KitCatchesBrokenStoresTest {
     assertTrue(groups.contains(CAUGHT_BY.get(bug)), bug + " must fail " + CAUGHT_BY.get(bug) + ", failed " + groups);
   }
 
+  @Test
+  void correctEpochKeyStore_passesEveryTest() {
+    TestExecutionSummary summary = runEpochKit(BuggyEpochKeyStore.Bug.NONE);
+    assertEquals(List.of(), failedGroups(summary).stream().collect(Collectors.toList()), "failures of a correct store");
+    assertTrue(summary.getTestsSucceededCount() >= 29, "tests run: " + summary.getTestsSucceededCount());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = BuggyEpochKeyStore.Bug.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+  void everyEpochKeyStoreBug_failsTheKit_inItsGroup(BuggyEpochKeyStore.Bug bug) {
+    Set<String> groups = failedGroups(runEpochKit(bug));
+    assertFalse(groups.isEmpty(), bug + " passed the whole epoch key kit");
+    assertTrue(groups.contains(EPOCH_CAUGHT_BY.get(bug)),
+        bug + " must fail " + EPOCH_CAUGHT_BY.get(bug) + ", failed " + groups);
+  }
+
   private static TestExecutionSummary runKit(Bug bug) {
     current = bug;
+    return launch(BuggyStoreKit.class);
+  }
+
+  private static TestExecutionSummary runEpochKit(BuggyEpochKeyStore.Bug bug) {
+    currentEpoch = bug;
+    return launch(BuggyEpochKeyStoreKit.class);
+  }
+
+  private static TestExecutionSummary launch(Class<?> kit) {
     Launcher launcher = LauncherFactory.create();
     SummaryGeneratingListener listener = new SummaryGeneratingListener();
-    launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(BuggyStoreKit.class)).build(),
-        listener);
+    launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(kit)).build(), listener);
     return listener.getSummary();
   }
 
