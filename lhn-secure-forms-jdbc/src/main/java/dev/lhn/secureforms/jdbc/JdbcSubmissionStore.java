@@ -12,24 +12,20 @@ import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
 import dev.lhn.secureforms.spi.SubmissionStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,19 +68,18 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   public static final int SCHEMA_VERSION = 1;
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcSubmissionStore.class);
-  private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
   private static final int MAX_BATCH = 10_000;
   private static final int MAX_FORM_ID_LENGTH = 64;
   private static final int DELETE_CHUNK = 500;
 
-  private final DataSource dataSource;
+  private final JdbcExecutor exec;
   private final Dialect dialect;
   private final boolean databaseClock;
   private final Sql sql;
 
   private JdbcSubmissionStore(DataSource dataSource, Dialect dialect, String tablePrefix, boolean databaseClock,
       boolean skipLocked) {
-    this.dataSource = dataSource;
+    this.exec = new JdbcExecutor(dataSource, dialect, LOG);
     this.dialect = dialect;
     this.databaseClock = databaseClock;
     this.sql = new Sql(dialect, tablePrefix, databaseClock, skipLocked);
@@ -103,16 +98,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
    */
   public static String ddl(Dialect dialect, String tablePrefix) {
     requireNonNull(dialect, "dialect");
-    checkPrefix(tablePrefix);
-    String path = "/" + dialect.schemaResource();
-    try (InputStream in = JdbcSubmissionStore.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("the jar lacks " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${prefix}", tablePrefix);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + path, e);
-    }
+    return JdbcSchema.ddl(dialect.schemaResource(), tablePrefix);
   }
 
   /** The database this store speaks to. */
@@ -137,14 +123,14 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     }
     String op = "insert of submission " + m.id();
     try {
-      singleStatement(op, c -> {
+      exec.singleStatement(op, c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.insert)) {
           ps.setBytes(1, m.id().toBytes());
           bindContent(ps, 2, submission);
           setNullableInstant(ps, 17, m.fieldPurgeAt());
           ps.executeUpdate();
         } catch (SQLException e) {
-          if (isDuplicateKey(e)) {
+          if (exec.isDuplicateKey(e)) {
             throw new DuplicateKey();
           }
           throw e;
@@ -161,7 +147,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     requireNonNull(id, "id");
     long nowMs = requireNonNull(now, "now").toEpochMilli();
     String op = "find of submission " + id;
-    return Optional.ofNullable(singleStatement(op, c -> {
+    return Optional.ofNullable(exec.singleStatement(op, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.find)) {
         ps.setBytes(1, id.toBytes());
         ps.setLong(2, nowMs);
@@ -177,7 +163,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     requireNonNull(action, "action");
     String op = "claim of submission " + id;
     try {
-      return transaction(op, c -> {
+      return exec.transaction(op, c -> {
         StoredSubmission claimed = null;
         boolean deleted = false;
         if (sql.claimLastView != null) {
@@ -232,7 +218,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   public List<StoredSubmission> findByConversation(String conversationId, Instant now) {
     requireNonNull(conversationId, "conversationId");
     long nowMs = requireNonNull(now, "now").toEpochMilli();
-    return transaction("lookup of a conversation's submissions", c -> {
+    return exec.transaction("lookup of a conversation's submissions", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.findByConversation)) {
         ps.setString(1, conversationId);
         ps.setLong(2, nowMs);
@@ -253,7 +239,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
       throw new IllegalArgumentException("formId must have at most " + MAX_FORM_ID_LENGTH
           + " characters to fit the form_id column, got " + m.formId().length());
     }
-    return singleStatement("replace of submission " + m.id(), c -> {
+    return exec.singleStatement("replace of submission " + m.id(), c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.replace)) {
         bindContent(ps, 1, replacement);
         setNullableInstant(ps, 16, m.fieldPurgeAt());
@@ -270,14 +256,14 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     String op = "delete of submission " + id;
     if (sql.deleteReturning != null) {
       // In a transaction, so that a row that cannot be decoded is rolled back, not deleted unreported.
-      return Optional.ofNullable(transaction(op, c -> {
+      return Optional.ofNullable(exec.transaction(op, c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.deleteReturning)) {
           ps.setBytes(1, id.toBytes());
           return readOneMetadata(op, ps);
         }
       }));
     }
-    return transaction(op, c -> {
+    return exec.transaction(op, c -> {
       SubmissionMetadata m;
       try (PreparedStatement ps = c.prepareStatement(sql.lockForDelete)) {
         ps.setBytes(1, id.toBytes());
@@ -308,14 +294,14 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     if (sql.purgeReturning != null) {
       // One statement locks (skipping rows other purgers hold), deletes and returns; in a transaction, so
       // that nothing is committed before every returned row has been read.
-      return transaction(op, c -> {
+      return exec.transaction(op, c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.purgeReturning)) {
           ps.setInt(sql.bindNow(ps, nowMs), batchSize);
           return readBatch(ps).toBatch();
         }
       });
     }
-    return transaction(op, c -> {
+    return exec.transaction(op, c -> {
       Rows due;
       if (dialect == Dialect.H2) {
         due = lockDueInPages(c, nowMs, batchSize);
@@ -394,7 +380,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   public List<StoredSubmission> findFieldPurgeDue(Instant now, int limit) {
     long nowMs = requireNonNull(now, "now").toEpochMilli();
     checkBatch("limit", limit);
-    return transaction("lookup of submissions with fields due", c -> {
+    return exec.transaction("lookup of submissions with fields due", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.findFieldPurgeDue)) {
         ps.setLong(1, nowMs);
         ps.setLong(2, nowMs);
@@ -415,7 +401,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     String op = "record of a conversation's end";
     for (int attempt = 0; attempt < 8; attempt++) {
       try {
-        singleStatement(op, c -> {
+        exec.singleStatement(op, c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.insertEnded)) {
             ps.setString(1, conversationId);
             ps.setLong(2, ended);
@@ -423,7 +409,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
             ps.executeUpdate();
             return null;
           } catch (SQLException e) {
-            if (isDuplicateKey(e)) {
+            if (exec.isDuplicateKey(e)) {
               throw new DuplicateKey();
             }
             throw e;
@@ -433,7 +419,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
       } catch (DuplicateKey e) {
         // recorded before: keep the earlier end and the later memory
       }
-      Long recorded = singleStatement(op, c -> {
+      Long recorded = exec.singleStatement(op, c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.updateEnded)) {
           ps.setLong(1, ended);
           ps.setLong(2, ended);
@@ -462,7 +448,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   public Optional<Instant> conversationEndedAt(String conversationId, Instant now) {
     requireNonNull(conversationId, "conversationId");
     long nowMs = requireNonNull(now, "now").toEpochMilli();
-    return Optional.ofNullable(singleStatement("lookup of a conversation's end", c -> {
+    return Optional.ofNullable(exec.singleStatement("lookup of a conversation's end", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.findEnded)) {
         ps.setString(1, conversationId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -476,7 +462,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   public int forgetEndedConversations(Instant now, int batchSize) {
     long nowMs = requireNonNull(now, "now").toEpochMilli();
     checkBatch("batchSize", batchSize);
-    return singleStatement("forgetting of ended conversations", c -> {
+    return exec.singleStatement("forgetting of ended conversations", c -> {
       List<String> ids = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql.forgetEndedIds)) {
         ps.setLong(1, nowMs);
@@ -714,21 +700,10 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   }
 
   static String checkPrefix(String prefix) {
-    requireNonNull(prefix, "tablePrefix");
-    if (!PREFIX.matcher(prefix).matches()) {
-      String shown = prefix.length() > 40 ? prefix.substring(0, 40) + "..." : prefix;
-      throw new IllegalArgumentException(
-          "tablePrefix must match [a-z_][a-z0-9_]{0,30} (lower case, at most 31 characters), got '" + shown + "'");
-    }
-    return prefix;
+    return JdbcSchema.checkPrefix(prefix);
   }
 
   // ------------------------------------------------------------------------------ connections, errors
-
-  @FunctionalInterface
-  private interface Work<R> {
-    R run(Connection c) throws SQLException;
-  }
 
   /** Ends a claim's transaction with a rollback when there is nothing to claim; never escapes the store. */
   private static final class NothingToClaim extends RuntimeException {
@@ -747,151 +722,6 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     DuplicateKey() {
       super(null, null, false, false);
     }
-  }
-
-  /**
-   * Runs one statement: atomic on its own in auto-commit mode; committed (or rolled back) here when the
-   * pool hands out connections with auto-commit off, so no transaction is ever left open.
-   */
-  private <R> R singleStatement(String op, Work<R> work) {
-    for (int attempt = 1; ; attempt++) {
-      Connection c = connect(op);
-      try {
-        boolean auto = c.getAutoCommit();
-        try {
-          R r = work.run(c);
-          if (!auto) {
-            c.commit();
-          }
-          return r;
-        } catch (Throwable t) {
-          if (!auto) {
-            rollbackQuietly(c);
-          }
-          throw t;
-        }
-      } catch (SQLException e) {
-        if (!retry(op, e, attempt)) {
-          throw translate(op, e);
-        }
-      } finally {
-        closeQuietly(c);
-      }
-    }
-  }
-
-  /** How often a statement or transaction that lost a deadlock or a serialization conflict is run. */
-  private static final int ATTEMPTS = 3;
-
-  /**
-   * Whether to run the work again: the database rolled it back because it lost a deadlock or a
-   * serialization conflict (SQL state class 40: PostgreSQL 40001 and 40P01, MariaDB/MySQL 1213 as 40001),
-   * which is safe to retry because nothing of it was committed.
-   */
-  private static boolean retry(String op, SQLException e, int attempt) {
-    String state = e.getSQLState();
-    if (attempt < ATTEMPTS && state != null && state.startsWith("40")) {
-      LOG.debug("{} lost a deadlock or serialization conflict (SQL state {}); running it again", op, state);
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * Runs {@code work} in one transaction: commits if it returns; if it throws, rolls back and rethrows
-   * unchanged (an {@link SQLException} becomes a {@link StoreException}). Auto-commit is switched back on
-   * only after the transaction ended: if even the rollback fails, the connection goes back with auto-commit
-   * off, so that neither the pool nor the driver commits the half-done work (pools roll back such
-   * connections or discard them). Once committed, the result is returned whatever happens afterwards. A
-   * transaction the database rolled back for a deadlock or a serialization conflict runs again, up to
-   * {@value #ATTEMPTS} times in all (so a claim's action may run more than once; only a committed run counts).
-   */
-  private <R> R transaction(String op, Work<R> work) {
-    for (int attempt = 1; ; attempt++) {
-      Connection c = connect(op);
-      try {
-        boolean auto = c.getAutoCommit();
-        if (auto) {
-          c.setAutoCommit(false);
-        }
-        boolean ended = false;
-        try {
-          R r = work.run(c);
-          c.commit();
-          ended = true;
-          return r;
-        } catch (Throwable t) {
-          ended = rollbackQuietly(c);
-          throw t;
-        } finally {
-          if (auto && ended) {
-            try {
-              c.setAutoCommit(true);
-            } catch (SQLException e) {
-              LOG.warn("restoring auto-commit after the {} failed (SQL state {})", op, e.getSQLState());
-            }
-          }
-        }
-      } catch (SQLException e) {
-        if (!retry(op, e, attempt)) {
-          throw translate(op, e);
-        }
-      } finally {
-        closeQuietly(c);
-      }
-    }
-  }
-
-  private Connection connect(String op) {
-    try {
-      return dataSource.getConnection();
-    } catch (SQLException e) {
-      StoreException x = translate(op, e);
-      throw new StoreException(op + " failed: no connection from the data source", x.sqlState(), null);
-    }
-  }
-
-  private static void closeQuietly(Connection c) {
-    try {
-      c.close();
-    } catch (SQLException | RuntimeException e) {
-      LOG.warn("closing a connection failed (SQL state {})", stateOf(e));
-    }
-  }
-
-  private static boolean rollbackQuietly(Connection c) {
-    try {
-      c.rollback();
-      return true;
-    } catch (SQLException | RuntimeException e) {
-      LOG.warn("rollback failed (SQL state {}); closing the connection without committing", stateOf(e));
-      return false;
-    }
-  }
-
-  private static String stateOf(Exception e) {
-    return e instanceof SQLException s ? s.getSQLState() : e.getClass().getSimpleName();
-  }
-
-  /**
-   * The store's exception for a driver failure: the operation, the vendor code and the SQL state; never the
-   * driver's message (it may quote bind values) and never the exception as a cause.
-   */
-  static StoreException translate(String op, SQLException e) {
-    SQLException root = e;
-    if (root.getSQLState() == null && root.getNextException() != null) {
-      root = root.getNextException();
-    }
-    int code = root.getErrorCode();
-    return new StoreException(op + " failed" + (code != 0 ? ": database error " + code : ""), root.getSQLState(),
-        null);
-  }
-
-  private boolean isDuplicateKey(SQLException e) {
-    return switch (dialect) {
-      case POSTGRESQL, H2 -> "23505".equals(e.getSQLState());
-      case MARIADB, MYSQL -> e.getErrorCode() == 1062;
-    };
   }
 
   // -------------------------------------------------------------------------------------------- builder
@@ -973,131 +803,16 @@ public final class JdbcSubmissionStore implements SubmissionStore {
      */
     public JdbcSubmissionStore build() {
       String prefix = tablePrefix == null ? DEFAULT_TABLE_PREFIX : tablePrefix;
-      String table = prefix + "submissions";
-      try (Connection c = dataSource.getConnection()) {
-        DatabaseMetaData md = c.getMetaData();
-        String product = md.getDatabaseProductName();
-        String productVersion = md.getDatabaseProductVersion();
-        Dialect d = dialect != null ? dialect : Dialect.detect(product, productVersion);
-        if (d == null) {
-          throw new IllegalStateException("unsupported database '" + product + "' (" + productVersion
-              + "): JdbcSubmissionStore supports PostgreSQL, MariaDB, MySQL and H2");
-        }
-        boolean skipLocked = supportsSkipLocked(d, md);
-        Sql sql = new Sql(d, prefix, useDatabaseClock, skipLocked);
-        boolean auto = c.getAutoCommit();
-        if (!auto) {
-          c.setAutoCommit(true);
-        }
-        try {
-          if (createSchema && (!tableExists(c, sql, sql.table) || !tableExists(c, sql, sql.endedTable))) {
-            createTables(c, d, prefix, sql);
-          }
-          for (String[] t : List.of(new String[] {sql.table, sql.probeColumns},
-              new String[] {sql.endedTable, sql.probeEndedColumns})) {
-            if (!tableExists(c, sql, t[0])) {
-              throw new IllegalStateException("table " + t[0] + " does not exist: create it with "
-                  + d.schemaResource() + " (JdbcSubmissionStore.ddl(Dialect." + d + ", \"" + prefix
-                  + "\")) or call createSchema()");
-            }
-            if (!probe(c, t[1])) {
-              throw new IllegalStateException("table " + t[0] + " lacks columns of schema version " + SCHEMA_VERSION
-                  + ": compare it with " + d.schemaResource() + " and apply the migrations in the jar's migration/");
-            }
-          }
-        } finally {
-          if (!auto) {
-            c.setAutoCommit(false);
-          }
-        }
-        if (!skipLocked) {
-          LOG.warn("{} {} has no FOR UPDATE SKIP LOCKED: concurrent purges of {} will wait for each other",
-              product, productVersion, table);
-        }
-        LOG.debug("JdbcSubmissionStore on {} {} ({}), table {}", product, productVersion, d, table);
-        return new JdbcSubmissionStore(dataSource, d, prefix, useDatabaseClock, skipLocked);
-      } catch (SQLException e) {
-        throw new StoreException("setting up the submission store (table " + table + ") failed"
-            + (e.getErrorCode() != 0 ? ": database error " + e.getErrorCode() : ""), e.getSQLState(), null);
-      }
+      JdbcSchema.Setup setup = JdbcSchema.setUp(dataSource, dialect, createSchema, "JdbcSubmissionStore",
+          "submission store (table " + prefix + "submissions)", (d, skipLocked) -> {
+            Sql sql = new Sql(d, prefix, useDatabaseClock, skipLocked);
+            Map<String, String> probes = new LinkedHashMap<>();
+            probes.put(sql.table, sql.probeColumns);
+            probes.put(sql.endedTable, sql.probeEndedColumns);
+            return new JdbcSchema.Tables(d.schemaResource(), ddl(d, prefix),
+                "JdbcSubmissionStore.ddl(Dialect." + d + ", \"" + prefix + "\")", probes, SCHEMA_VERSION);
+          }, LOG);
+      return new JdbcSubmissionStore(dataSource, setup.dialect(), prefix, useDatabaseClock, setup.skipLocked());
     }
-
-    private static boolean supportsSkipLocked(Dialect d, DatabaseMetaData md) throws SQLException {
-      int major = md.getDatabaseMajorVersion();
-      int minor = md.getDatabaseMinorVersion();
-      return switch (d) {
-        case POSTGRESQL -> major > 9 || (major == 9 && minor >= 5);
-        case MARIADB -> major > 10 || (major == 10 && minor >= 6);
-        case MYSQL -> major >= 8;
-        case H2 -> major >= 2;
-      };
-    }
-
-    private static boolean tableExists(Connection c, Sql sql, String name) throws SQLException {
-      try (PreparedStatement ps = c.prepareStatement(sql.tableExists)) {
-        ps.setString(1, name);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() && rs.getInt(1) != 0;
-        }
-      }
-    }
-
-    /** Whether a probe query runs (in auto-commit mode, so a failure aborts no transaction). */
-    private static boolean probe(Connection c, String query) {
-      try (Statement s = c.createStatement()) {
-        s.executeQuery(query).close();
-        return true;
-      } catch (SQLException e) {
-        return false;
-      }
-    }
-
-    /**
-     * Runs the bundled DDL. Every statement is idempotent, so a statement that lost a race against another
-     * instance creating the same table at the same moment is simply run again; a table that exists but is
-     * incomplete is left for {@link #build()}'s column check to name.
-     */
-    private static void createTables(Connection c, Dialect d, String prefix, Sql sql) throws SQLException {
-      String script = ddl(d, prefix);
-      for (int attempt = 1; ; attempt++) {
-        try (Statement s = c.createStatement()) {
-          for (String statement : statements(script)) {
-            s.execute(statement);
-          }
-          LOG.info("created tables {} and {} ({})", sql.table, sql.endedTable, d.schemaResource());
-          return;
-        } catch (SQLException e) {
-          if ((tableExists(c, sql, sql.table) && !probe(c, sql.probeColumns))
-              || (tableExists(c, sql, sql.endedTable) && !probe(c, sql.probeEndedColumns))) {
-            return; // an older or foreign table: the column check names it
-          }
-          if (attempt == 5) {
-            throw e;
-          }
-        }
-      }
-    }
-  }
-
-  /** The statements of a DDL script: comment lines dropped, split at semicolons that end a line. */
-  static List<String> statements(String script) {
-    List<String> out = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    for (String line : script.split("\n")) {
-      String t = line.strip();
-      if (t.isEmpty() || t.startsWith("--")) {
-        continue;
-      }
-      current.append(line).append('\n');
-      if (t.endsWith(";")) {
-        String s = current.toString().strip();
-        out.add(s.substring(0, s.length() - 1));
-        current.setLength(0);
-      }
-    }
-    if (!current.toString().isBlank()) {
-      out.add(current.toString().strip());
-    }
-    return out;
   }
 }

@@ -15,8 +15,6 @@ final class Sql {
   static final String COLUMNS = META_COLUMNS + ", envelope";
 
   final String table;
-  /** One row, one column: non-zero (or true) if the table exists, without an error when it does not. */
-  final String tableExists;
   final String probeColumns;
   final String insert;
   final String find;
@@ -49,13 +47,6 @@ final class Sql {
 
   Sql(Dialect dialect, String prefix, boolean databaseClock, boolean skipLocked) {
     table = prefix + "submissions";
-    tableExists = switch (dialect) {
-      case POSTGRESQL -> "SELECT CASE WHEN to_regclass(?) IS NULL THEN 0 ELSE 1 END";
-      case MARIADB, MYSQL ->
-          "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
-      case H2 -> "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = CURRENT_SCHEMA "
-          + "AND UPPER(TABLE_NAME) = UPPER(?)";
-    };
     probeColumns = "SELECT " + COLUMNS + ", field_purge_at FROM " + table + " WHERE 1 = 0";
     insert = "INSERT INTO " + table + " (" + COLUMNS + ", field_purge_at) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";

@@ -156,12 +156,12 @@ class JdbcSubmissionStoreBuilderTest {
         assertTrue(ddl.contains("app_submissions_" + column.replace("conversation_id", "conversation") + " "), d + " index on " + column);
       }
       assertTrue(ddl.contains("version "), d + " has the version column");
-      List<String> statements = JdbcSubmissionStore.statements(ddl);
+      List<String> statements = JdbcSchema.statements(ddl);
       assertTrue(statements.stream().noneMatch(s -> s.endsWith(";") || s.startsWith("--")), d + ": " + statements);
     }
-    assertEquals(6, JdbcSubmissionStore.statements(JdbcSubmissionStore.ddl(Dialect.H2, "x_")).size());
-    assertEquals(7, JdbcSubmissionStore.statements(JdbcSubmissionStore.ddl(Dialect.POSTGRESQL, "x_")).size());
-    assertEquals(2, JdbcSubmissionStore.statements(JdbcSubmissionStore.ddl(Dialect.MARIADB, "x_")).size());
+    assertEquals(6, JdbcSchema.statements(JdbcSubmissionStore.ddl(Dialect.H2, "x_")).size());
+    assertEquals(7, JdbcSchema.statements(JdbcSubmissionStore.ddl(Dialect.POSTGRESQL, "x_")).size());
+    assertEquals(2, JdbcSchema.statements(JdbcSubmissionStore.ddl(Dialect.MARIADB, "x_")).size());
     assertThrows(IllegalArgumentException.class, () -> JdbcSubmissionStore.ddl(Dialect.H2, "X"));
   }
 
