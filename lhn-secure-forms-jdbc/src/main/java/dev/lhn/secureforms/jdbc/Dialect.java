@@ -38,6 +38,16 @@ public enum Dialect {
     return "dev/lhn/secureforms/jdbc/" + schemaFile;
   }
 
+  /**
+   * Where the DDL of the epoch key table ({@link JdbcEpochKeyStore}) for this dialect lives in the jar, such as
+   * {@code dev/lhn/secureforms/jdbc/epoch-keys-postgresql.sql}; {@link JdbcEpochKeyStore#ddl} returns its text.
+   *
+   * @return the resource path
+   */
+  public String epochKeysResource() {
+    return "dev/lhn/secureforms/jdbc/" + schemaFile.replace("schema-", "epoch-keys-");
+  }
+
   String schemaFile() {
     return schemaFile;
   }

@@ -20,6 +20,7 @@ final class JdbcFixture {
   private DataSource raw;
   private TestPool pool;
   private JdbcSubmissionStore store;
+  private JdbcEpochKeyStore epochKeys;
 
   JdbcFixture(TestDatabase database, String tag) {
     this(database, tag, null);
@@ -46,6 +47,24 @@ final class JdbcFixture {
     }
   }
 
+  /** Connects (or skips the class), and creates the epoch key table only. */
+  void openEpochKeys() {
+    raw = database.require();
+    pool = new TestPool(raw, 16);
+    prefix = TestDatabase.uniquePrefix(tag);
+    epochKeys = JdbcEpochKeyStore.builder(pool).tablePrefix(prefix).createSchema().build();
+  }
+
+  /** The epoch key store over an empty table. */
+  JdbcEpochKeyStore emptyEpochKeyStore() {
+    try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM " + epochKeys.tableName());
+    } catch (SQLException e) {
+      throw new AssertionError("cannot empty " + epochKeys.tableName() + " (SQL state " + e.getSQLState() + ")");
+    }
+    return epochKeys;
+  }
+
   /** The store over an empty table. */
   JdbcSubmissionStore emptyStore() {
     try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
@@ -67,7 +86,7 @@ final class JdbcFixture {
 
   /** Drops the table and checks that the store gave every connection back as it got it. */
   void close() {
-    if (pool == null || store == null) {
+    if (pool == null || (store == null && epochKeys == null)) {
       return;
     }
     try {

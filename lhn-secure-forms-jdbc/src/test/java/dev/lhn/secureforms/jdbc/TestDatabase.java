@@ -94,6 +94,7 @@ enum TestDatabase {
   static void dropTables(DataSource ds, String prefix) {
     dropTable(ds, prefix + "submissions");
     dropTable(ds, prefix + "ended_conversations");
+    dropTable(ds, prefix + "epoch_keys");
   }
 
   /** Drops a table, if it exists. */
