@@ -354,7 +354,7 @@ public final class JdbcEpochKeyStore implements EpochKeyStore {
           wrapped == null ? new byte[0] : wrapped);
     } catch (IllegalArgumentException | NullPointerException | DateTimeException e) {
       throw new StoreException(op + " failed: the stored epoch key " + describe(raw) + " is damaged ("
-          + problem(e) + ")");
+          + JdbcSchema.problem(e) + ")");
     }
   }
 
@@ -383,7 +383,7 @@ public final class JdbcEpochKeyStore implements EpochKeyStore {
         try {
           out.add(new EpochKeyId((String) r[0], (String) r[1], (Long) r[2], (Long) r[3]));
         } catch (IllegalArgumentException | NullPointerException e) {
-          LOG.warn("destroyed a due epoch key row with an invalid id {} ({})", describe(r), problem(e));
+          LOG.warn("destroyed a due epoch key row with an invalid id {} ({})", describe(r), JdbcSchema.problem(e));
         }
       }
       return out;
@@ -398,11 +398,6 @@ public final class JdbcEpochKeyStore implements EpochKeyStore {
       b.append(i == 0 ? "" : ", ").append(v.length() > MAX_TENANT_LENGTH ? v.substring(0, MAX_TENANT_LENGTH) + "..." : v);
     }
     return b.append(')').toString();
-  }
-
-  private static String problem(RuntimeException e) {
-    String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.length() > 200 ? m.substring(0, 200) : m;
   }
 
   private static long millis(Instant now) {
@@ -437,9 +432,7 @@ public final class JdbcEpochKeyStore implements EpochKeyStore {
    */
   public static final class Builder {
     private final DataSource dataSource;
-    private String tablePrefix;
-    private boolean createSchema;
-    private Dialect dialect;
+    private final JdbcSchema.Options options = new JdbcSchema.Options();
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -455,11 +448,7 @@ public final class JdbcEpochKeyStore implements EpochKeyStore {
      * @throws IllegalStateException if it was set before
      */
     public Builder tablePrefix(String tablePrefix) {
-      JdbcSchema.checkPrefix(tablePrefix);
-      if (this.tablePrefix != null) {
-        throw new IllegalStateException("tablePrefix was already set to '" + this.tablePrefix + "'");
-      }
-      this.tablePrefix = tablePrefix;
+      options.tablePrefix(tablePrefix);
       return this;
     }
 
@@ -471,10 +460,7 @@ public final class JdbcEpochKeyStore implements EpochKeyStore {
      * @throws IllegalStateException if it was called before
      */
     public Builder createSchema() {
-      if (createSchema) {
-        throw new IllegalStateException("createSchema() was already called");
-      }
-      createSchema = true;
+      options.createSchema();
       return this;
     }
 
@@ -486,11 +472,7 @@ public final class JdbcEpochKeyStore implements EpochKeyStore {
      * @throws IllegalStateException if it was set before
      */
     public Builder dialect(Dialect dialect) {
-      requireNonNull(dialect, "dialect");
-      if (this.dialect != null) {
-        throw new IllegalStateException("dialect was already set to " + this.dialect);
-      }
-      this.dialect = dialect;
+      options.dialect(dialect);
       return this;
     }
 
@@ -504,8 +486,8 @@ public final class JdbcEpochKeyStore implements EpochKeyStore {
      * @throws StoreException if the database fails
      */
     public JdbcEpochKeyStore build() {
-      String prefix = tablePrefix == null ? DEFAULT_TABLE_PREFIX : tablePrefix;
-      JdbcSchema.Setup setup = JdbcSchema.setUp(dataSource, dialect, createSchema, "JdbcEpochKeyStore",
+      String prefix = options.prefix(DEFAULT_TABLE_PREFIX);
+      JdbcSchema.Setup setup = options.setUp(dataSource, "JdbcEpochKeyStore",
           "epoch key store (table " + prefix + "epoch_keys)", (d, skipLocked) -> {
             EpochSql sql = new EpochSql(d, prefix, skipLocked);
             return new JdbcSchema.Tables(d.epochKeysResource(), ddl(d, prefix),

@@ -41,6 +41,53 @@ final class JdbcSchema {
    */
   record Tables(String resource, String script, String ddlCall, Map<String, String> probes, int schemaVersion) {}
 
+  /** The options both stores' builders have, each settable once. */
+  static final class Options {
+    private String tablePrefix;
+    private boolean createSchema;
+    private Dialect dialect;
+
+    void tablePrefix(String prefix) {
+      checkPrefix(prefix);
+      if (tablePrefix != null) {
+        throw new IllegalStateException("tablePrefix was already set to '" + tablePrefix + "'");
+      }
+      tablePrefix = prefix;
+    }
+
+    void createSchema() {
+      if (createSchema) {
+        throw new IllegalStateException("createSchema() was already called");
+      }
+      createSchema = true;
+    }
+
+    void dialect(Dialect d) {
+      requireNonNull(d, "dialect");
+      if (dialect != null) {
+        throw new IllegalStateException("dialect was already set to " + dialect);
+      }
+      dialect = d;
+    }
+
+    /** The prefix set, or {@code defaultPrefix}. */
+    String prefix(String defaultPrefix) {
+      return tablePrefix == null ? defaultPrefix : tablePrefix;
+    }
+
+    /** Runs {@link JdbcSchema#setUp} with these options. */
+    Setup setUp(DataSource dataSource, String storeName, String what, BiFunction<Dialect, Boolean, Tables> tables,
+        Logger log) {
+      return JdbcSchema.setUp(dataSource, dialect, createSchema, storeName, what, tables, log);
+    }
+  }
+
+  /** A decoding failure in words, at most 200 characters: the library's own messages quote no secret. */
+  static String problem(RuntimeException e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.length() > 200 ? m.substring(0, 200) : m;
+  }
+
   /** What connecting once found out. */
   record Setup(Dialect dialect, boolean skipLocked) {}
 

@@ -603,7 +603,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     try {
       return new StoredSubmission(m, envelope == null ? new byte[0] : envelope);
     } catch (IllegalArgumentException e) {
-      throw new DamagedRow(new DamagedSubmission(m.id(), problem(e)));
+      throw new DamagedRow(new DamagedSubmission(m.id(), JdbcSchema.problem(e)));
     }
   }
 
@@ -629,16 +629,10 @@ public final class JdbcSubmissionStore implements SubmissionStore {
           instant(rs, 13), MetadataCodec.decodeFieldRetention(rs.getString(14)),
           MetadataCodec.decodePreview(rs.getString(15)));
     } catch (IllegalArgumentException | StoreException | DateTimeException | ArithmeticException e) {
-      throw new DamagedRow(new DamagedSubmission(id, problem(e)));
+      throw new DamagedRow(new DamagedSubmission(id, JdbcSchema.problem(e)));
     } catch (NullPointerException e) {
       throw new DamagedRow(new DamagedSubmission(id, "a required column is null"));
     }
-  }
-
-  /** A decoding failure in words: the library's own messages quote no stored value. */
-  private static String problem(RuntimeException e) {
-    String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.length() > 200 ? m.substring(0, 200) : m;
   }
 
   /** What a read of several rows found: the rows it could decode, and the others. */
@@ -732,10 +726,8 @@ public final class JdbcSubmissionStore implements SubmissionStore {
    */
   public static final class Builder {
     private final DataSource dataSource;
-    private String tablePrefix;
-    private boolean createSchema;
+    private final JdbcSchema.Options options = new JdbcSchema.Options();
     private boolean useDatabaseClock;
-    private Dialect dialect;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -747,11 +739,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
      * (PostgreSQL {@code currentSchema}, the database in a MariaDB URL), not here.
      */
     public Builder tablePrefix(String tablePrefix) {
-      checkPrefix(tablePrefix);
-      if (this.tablePrefix != null) {
-        throw new IllegalStateException("tablePrefix was already set to '" + this.tablePrefix + "'");
-      }
-      this.tablePrefix = tablePrefix;
+      options.tablePrefix(tablePrefix);
       return this;
     }
 
@@ -760,10 +748,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
      * is missing. Never alters an existing table (see {@code migration/README.md} in the jar).
      */
     public Builder createSchema() {
-      if (createSchema) {
-        throw new IllegalStateException("createSchema() was already called");
-      }
-      createSchema = true;
+      options.createSchema();
       return this;
     }
 
@@ -785,11 +770,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
      * PostgreSQL-compatible service, a proxy). Rarely needed.
      */
     public Builder dialect(Dialect dialect) {
-      requireNonNull(dialect, "dialect");
-      if (this.dialect != null) {
-        throw new IllegalStateException("dialect was already set to " + this.dialect);
-      }
-      this.dialect = dialect;
+      options.dialect(dialect);
       return this;
     }
 
@@ -802,8 +783,8 @@ public final class JdbcSubmissionStore implements SubmissionStore {
      * @throws StoreException if the database fails
      */
     public JdbcSubmissionStore build() {
-      String prefix = tablePrefix == null ? DEFAULT_TABLE_PREFIX : tablePrefix;
-      JdbcSchema.Setup setup = JdbcSchema.setUp(dataSource, dialect, createSchema, "JdbcSubmissionStore",
+      String prefix = options.prefix(DEFAULT_TABLE_PREFIX);
+      JdbcSchema.Setup setup = options.setUp(dataSource, "JdbcSubmissionStore",
           "submission store (table " + prefix + "submissions)", (d, skipLocked) -> {
             Sql sql = new Sql(d, prefix, useDatabaseClock, skipLocked);
             Map<String, String> probes = new LinkedHashMap<>();
