@@ -693,10 +693,6 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     }
   }
 
-  static String checkPrefix(String prefix) {
-    return JdbcSchema.checkPrefix(prefix);
-  }
-
   // ------------------------------------------------------------------------------ connections, errors
 
   /** Ends a claim's transaction with a rollback when there is nothing to claim; never escapes the store. */

@@ -13,14 +13,27 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The epoch key store's builder, DDL files and damaged rows, on embedded H2; the contract runs in the kit. */
+/**
+ * The epoch key store's builder, DDL files and damaged rows on embedded H2, and two instances racing on H2,
+ * PostgreSQL and MariaDB; the contract runs in the kit.
+ */
 class JdbcEpochKeyStoreTest {
   private static final Instant T0 = Instant.parse("2031-03-14T09:26:53.589Z");
   private static final EpochKeyId ID = EpochKeyId.containing("", "data", T0, Duration.ofHours(1));
@@ -166,6 +179,47 @@ class JdbcEpochKeyStoreTest {
     assertEquals(List.of(good.id()), store.destroyDue(due, 10), "the valid due key is returned");
     assertEquals(List.of(), store.destroyDue(due, 10), "the damaged due row was deleted with it");
     assertThrows(StoreException.class, () -> store.live(due, null, 10), "the live damaged row still fails");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TestDatabase.class, names = {"H2", "POSTGRESQL", "MARIADB"})
+  void insertIfAbsent_twoInstancesRacing_agreeOnOneWinner(TestDatabase database) throws Exception {
+    DataSource raw = database.require();
+    String p = TestDatabase.uniquePrefix("ekx");
+    TestPool poolA = new TestPool(raw, 8);
+    TestPool poolB = new TestPool(raw, 8);
+    ExecutorService threads = Executors.newFixedThreadPool(16);
+    try {
+      JdbcEpochKeyStore a = JdbcEpochKeyStore.builder(poolA).tablePrefix(p).createSchema().build();
+      JdbcEpochKeyStore b = JdbcEpochKeyStore.builder(poolB).tablePrefix(p).createSchema().build();
+      for (int round = 0; round < 5; round++) {
+        EpochKeyId id = EpochKeyId.containing("", "data", T0.plus(Duration.ofHours(round)), Duration.ofHours(1));
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<StoredEpochKey>> results = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+          JdbcEpochKeyStore instance = i % 2 == 0 ? a : b;
+          StoredEpochKey mine = new StoredEpochKey(id, id.windowEnd(), 0, new byte[] {(byte) i, 1, 2});
+          results.add(threads.submit(() -> {
+            go.await();
+            return instance.insertIfAbsent(mine);
+          }));
+        }
+        go.countDown();
+        Set<StoredEpochKey> seen = new HashSet<>();
+        for (Future<StoredEpochKey> f : results) {
+          seen.add(f.get(60, TimeUnit.SECONDS));
+        }
+        assertEquals(1, seen.size(), database + ": winners seen by 16 racing inserts on two instances: " + seen);
+        assertEquals(Optional.of(seen.iterator().next()), a.find(id, T0));
+        assertEquals(Optional.of(seen.iterator().next()), b.find(id, T0));
+      }
+      assertEquals(0, poolA.borrowed() + poolB.borrowed(), "connections still borrowed");
+    } finally {
+      threads.shutdownNow();
+      poolA.close();
+      poolB.close();
+      TestDatabase.dropTables(raw, p);
+    }
   }
 
   private static StoredEpochKey key() {

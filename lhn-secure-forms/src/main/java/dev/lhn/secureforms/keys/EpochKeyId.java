@@ -51,6 +51,10 @@ public record EpochKeyId(String tenant, String keyClass, long windowStartMillis,
   /**
    * Checks every component.
    *
+   * @param tenant the tenant, {@code [a-z0-9._-]{0,64}}, {@code ""} for none
+   * @param keyClass the key class, {@code [a-z0-9-]{1,32}}
+   * @param windowStartMillis the window's start in epoch milliseconds: not negative, a multiple of the length
+   * @param windowLengthMillis 60,000 to 86,400,000 in whole minutes, dividing 86,400,000
    * @throws NullPointerException if {@code tenant} or {@code keyClass} is null
    * @throws IllegalArgumentException if a component breaks its rule (the message names it, its value and
    *     the rule)
