@@ -189,6 +189,10 @@ public final class EnvelopeV2 {
     }
     byte[][] slotHeaders = new byte[slots.size()][];
     for (int s = 0; s < slots.size(); s++) {
+      String rule = slotRule(slots.get(s).id(), s, policy);
+      if (rule != null) {
+        throw new IllegalArgumentException(rule);
+      }
       if (used[s]) {
         slotHeaders[s] = slotHeader(s, slots.get(s).id());
         size += slotHeaders[s].length + NONCE_BYTES + WRAPPED_BYTES;
@@ -403,6 +407,10 @@ public final class EnvelopeV2 {
         l.slotIds[k] = new KeySlotId(tenant, keyClass, start, length);
       } catch (IllegalArgumentException ex) {
         throw new DecryptionException("key id of slot " + index + " is not valid: " + ex.getMessage());
+      }
+      String rule = slotRule(l.slotIds[k], index, l.policy);
+      if (rule != null) {
+        throw new DecryptionException(rule);
       }
       l.slotNonces[k] = r.pos;
       r.need(NONCE_BYTES + WRAPPED_BYTES, "wrapped data key of slot " + index);
@@ -688,7 +696,10 @@ public final class EnvelopeV2 {
     }
 
     /**
-     * The ids of the epoch keys {@code epochKeys} reported as destroyed.
+     * The ids of the epoch keys {@code epochKeys} reported as destroyed. A slot id is authenticated only
+     * once its key unwraps, so a writer who rewrites one (within the rules {@link #parse} checks) gets this
+     * outcome too, as if the row were deleted: a caller that finds a key missing whose window has not ended
+     * plus the grace period should treat the envelope as tampered with, not as purged.
      *
      * @return in slot order
      */
@@ -768,6 +779,28 @@ public final class EnvelopeV2 {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /**
+   * The rules that tie a slot's epoch key id to the policy (docs/KEYS.md): its tenant is the policy's, its
+   * window is aligned ({@code start} a multiple of {@code length}), and slot 0's window holds the policy's
+   * hard deadline. They make a rewritten slot id a structural error in most cases (see {@link
+   * Opened#destroyedSlots()} for the rest).
+   *
+   * @return the broken rule, or {@code null}
+   */
+  private static String slotRule(KeySlotId id, int index, Policy policy) {
+    if (!id.tenant().equals(policy.tenant())) {
+      return "tenant of slot " + index + " is not the policy's tenant";
+    }
+    if (id.windowStartMillis() % id.windowLengthMillis() != 0) {
+      return "window start of slot " + index + " is not a multiple of its length";
+    }
+    if (index == 0 && (policy.hardDeadlineMillis() < id.windowStartMillis()
+        || policy.hardDeadlineMillis() >= id.windowEndMillis())) {
+      return "window of slot 0 does not hold the policy's hard deadline";
+    }
+    return null;
+  }
 
   /** {@code index tenantLen tenant classLen keyClass windowStart windowLength}: a slot's bytes before its nonce. */
   private static byte[] slotHeader(int index, KeySlotId id) {
