@@ -1,15 +1,20 @@
 package dev.lhn.secureforms.internal;
 
+import static dev.lhn.secureforms.internal.EnvelopeBytes.ascii;
+import static dev.lhn.secureforms.internal.EnvelopeBytes.isFieldName;
+import static dev.lhn.secureforms.internal.EnvelopeBytes.printable;
+import static dev.lhn.secureforms.internal.EnvelopeBytes.u16;
+import static dev.lhn.secureforms.internal.EnvelopeBytes.u32;
 import static java.util.Objects.requireNonNull;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.aead.internal.AesGcmJceUtil;
 import com.google.crypto.tink.aead.internal.InsecureNonceAesGcmJce;
-import com.google.crypto.tink.subtle.EngineFactory;
 import com.google.crypto.tink.subtle.Random;
 import dev.lhn.secureforms.DecryptionException;
 import dev.lhn.secureforms.SecureFormsException;
 import dev.lhn.secureforms.SubmissionId;
+import dev.lhn.secureforms.internal.EnvelopeBytes.Reader;
 import dev.lhn.secureforms.schema.FormSchema;
 import dev.lhn.secureforms.schema.NormalizedValues;
 import java.nio.charset.StandardCharsets;
@@ -55,20 +60,7 @@ public final class Envelope {
   static final int MAX_FIELD_CIPHERTEXT = FormSchema.MAX_TOTAL_BYTES + TAG_BYTES;
   private static final byte AD_FIELD = 'F';
   private static final byte AD_DEK = 'K';
-  /** The longest field name (as {@code Field.NAME} allows). */
-  private static final int MAX_NAME = 64;
-
-  /**
-   * The field cipher: AES/GCM/NoPadding from Tink's {@link EngineFactory}, like Tink's own thread-local
-   * cipher, but a separate one (see the class comment).
-   */
-  private static final ThreadLocal<Cipher> DEK_CIPHER = ThreadLocal.withInitial(() -> {
-    try {
-      return EngineFactory.CIPHER.getInstance("AES/GCM/NoPadding");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  });
+  private static final int MAX_NAME = EnvelopeBytes.MAX_NAME;
 
   private final Aead kek;
 
@@ -104,8 +96,8 @@ public final class Envelope {
       System.arraycopy(wrapped, 0, out, p, wrapped.length);
       p += wrapped.length;
       p = u16(out, p, n);
-      SecretKey key = dekSpec(dek);
-      Cipher gcm = DEK_CIPHER.get();
+      SecretKey key = EnvelopeBytes.aesKey(dek);
+      Cipher gcm = EnvelopeBytes.gcm();
       byte[] ad = fieldAdPrefix(form, schemaVersion, id, longestName);
       int adPrefix = ad.length - 1 - longestName;
       byte[] nonce = new byte[NONCE_BYTES];
@@ -178,8 +170,8 @@ public final class Envelope {
       if (dek.length != DEK_BYTES) {
         throw new DecryptionException("data key of submission " + id + " has the wrong length");
       }
-      SecretKey key = dekSpec(dek);
-      Cipher gcm = DEK_CIPHER.get();
+      SecretKey key = EnvelopeBytes.aesKey(dek);
+      Cipher gcm = EnvelopeBytes.gcm();
       byte[] ad = fieldAdPrefix(form, schemaVersion, id, MAX_NAME);
       int adPrefix = ad.length - 1 - MAX_NAME;
       byte[] nonce = new byte[NONCE_BYTES];
@@ -383,44 +375,6 @@ public final class Envelope {
     return p;
   }
 
-  private static String printable(String s) {
-    return s.replaceAll("[^A-Za-z0-9_.-]", "?");
-  }
-
-  private static final class Reader {
-    final byte[] b;
-    int pos;
-
-    Reader(byte[] b) {
-      this.b = b;
-    }
-
-    void need(int n, String what) {
-      if (n < 0 || b.length - pos < n) {
-        throw new DecryptionException("envelope truncated in " + what + " at byte " + pos);
-      }
-    }
-
-    int u8(String what) {
-      need(1, what);
-      return b[pos++] & 0xFF;
-    }
-
-    int u16(String what) {
-      need(2, what);
-      int v = ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
-      pos += 2;
-      return v;
-    }
-
-    int u32(String what) {
-      need(4, what);
-      int v = ((b[pos] & 0xFF) << 24) | ((b[pos + 1] & 0xFF) << 16) | ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
-      pos += 4;
-      return v;
-    }
-  }
-
   // ------------------------------------------------------------------ helpers
 
   private static int writeHeader(byte[] out, SubmissionId id, byte[] form, int schemaVersion) {
@@ -462,50 +416,5 @@ public final class Envelope {
     ad[prefix] = (byte) length;
     System.arraycopy(name, offset, ad, prefix + 1, length);
     return prefix + 1 + length;
-  }
-
-  /** The DEK as a JCE key, checked as {@link InsecureNonceAesGcmJce}'s constructor checks it. */
-  private static SecretKey dekSpec(byte[] dek) throws GeneralSecurityException {
-    if (!InsecureNonceAesGcmJce.FIPS.isCompatible()) {
-      throw new GeneralSecurityException(
-          "Can not use AES-GCM in FIPS-mode, as BoringCrypto module is not available.");
-    }
-    return AesGcmJceUtil.getSecretKey(dek);
-  }
-
-  /** {@code Field.NAME} ({@code [A-Za-z][A-Za-z0-9_.-]{0,63}}) on the name's ASCII bytes, without a regex. */
-  private static boolean isFieldName(byte[] b, int off, int len) {
-    if (len < 1 || len > MAX_NAME || !isLetter(b[off])) {
-      return false;
-    }
-    for (int i = off + 1; i < off + len; i++) {
-      byte c = b[i];
-      if (!isLetter(c) && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '-') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isLetter(byte c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static int u16(byte[] b, int p, int v) {
-    b[p] = (byte) (v >>> 8);
-    b[p + 1] = (byte) v;
-    return p + 2;
-  }
-
-  private static int u32(byte[] b, int p, int v) {
-    b[p] = (byte) (v >>> 24);
-    b[p + 1] = (byte) (v >>> 16);
-    b[p + 2] = (byte) (v >>> 8);
-    b[p + 3] = (byte) v;
-    return p + 4;
   }
 }
