@@ -88,7 +88,7 @@ class SchemaRoundTripTest {
             b.classification(classification);
           }
           boolean none = classification == Classification.NONE && type.allowedClassifications().contains(classification);
-          if (type.allowedMaskings().contains(masking) && (masking != Masking.NONE || none)) {
+          if (type.allowedMaskings().contains(masking) && (masking != Masking.UNMASKED || none)) {
             b.masking(masking);
           }
           if (type == FieldType.NUMBER && (lo != null || hi != null)) {
