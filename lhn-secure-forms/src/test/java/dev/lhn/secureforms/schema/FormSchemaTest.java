@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class FormSchemaTest {
 
-  private static FormSchema everything() {
+  static FormSchema everything() {
     return FormSchema.builder("kitchen-sink").version(42).title("Every option")
         .field(Field.cardNumber("pan").acceptedBrands(CardBrand.VISA, CardBrand.AMEX).label("Card"))
         .field(Field.cardExpiry("exp"))

@@ -30,6 +30,11 @@ class SchemaRoundTripTest {
 
   @Provide
   Arbitrary<FormSchema> schemas() {
+    return anySchema();
+  }
+
+  /** Every schema the builders can make, within the generator's reach; {@code FormSchemaJsonSchemaTest} uses it too. */
+  static Arbitrary<FormSchema> anySchema() {
     Arbitrary<List<Field>> fields = field().list().ofMinSize(1).ofMaxSize(6).uniqueElements(Field::name);
     return Combinators.combine(fields, revealPolicy(), formRetention(), text()).as((fs, reveal, retention, title) -> {
       FormSchema.Builder b = FormSchema.builder("f").title(title).revealPolicy(reveal).retention(retention);
