@@ -40,7 +40,6 @@ import org.springframework.core.io.ResourceLoader;
 @ConditionalOnClass(SecureForms.class)
 @EnableConfigurationProperties(SecureFormsProperties.class)
 @Import({SecureFormsAutoConfiguration.JdbcStoreConfiguration.class,
-    SecureFormsAutoConfiguration.InMemoryStoreConfiguration.class,
     SecureFormsAutoConfiguration.ObservationConfiguration.class})
 public class SecureFormsAutoConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(SecureFormsAutoConfiguration.class);
@@ -64,6 +63,20 @@ public class SecureFormsAutoConfiguration {
   public Aead secureFormsKek(SecureFormsProperties properties, ObjectProvider<KmsClient> kmsClients,
       ResourceLoader resources) {
     return KekFactory.create(properties.getKek(), kmsClients.orderedStream().collect(Collectors.toList()), resources);
+  }
+
+  /**
+   * The in-memory store, when neither the application nor the JDBC configuration (imported, so
+   * registered before this method) gave one: fine for a demo, lost on restart.
+   *
+   * @return an in-memory store
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public SubmissionStore secureFormsInMemoryStore() {
+    LOG.warn("lhn-secure-forms keeps submissions IN MEMORY (no single DataSource found): they are lost on "
+        + "restart and not shared between instances. Add a DataSource and lhn-secure-forms-jdbc for production.");
+    return SubmissionStore.inMemory();
   }
 
   /**
@@ -118,25 +131,13 @@ public class SecureFormsAutoConfiguration {
   static class JdbcStoreConfiguration {
     @Bean
     @ConditionalOnMissingBean
-    SubmissionStore secureFormsStore(DataSource dataSource, SecureFormsProperties properties) {
+    SubmissionStore secureFormsJdbcStore(DataSource dataSource, SecureFormsProperties properties) {
       JdbcSubmissionStore.Builder b = JdbcSubmissionStore.builder(dataSource)
           .tablePrefix(properties.getJdbc().getTablePrefix());
       if (properties.getJdbc().isCreateSchema()) {
         b.createSchema();
       }
       return b.build();
-    }
-  }
-
-  /** The in-memory store, when there is no DataSource: fine for a demo, lost on restart. */
-  @Configuration(proxyBeanMethods = false)
-  static class InMemoryStoreConfiguration {
-    @Bean
-    @ConditionalOnMissingBean
-    SubmissionStore secureFormsStore() {
-      LOG.warn("lhn-secure-forms keeps submissions IN MEMORY (no single DataSource found): they are lost on "
-          + "restart and not shared between instances. Add a DataSource and lhn-secure-forms-jdbc for production.");
-      return SubmissionStore.inMemory();
     }
   }
 
