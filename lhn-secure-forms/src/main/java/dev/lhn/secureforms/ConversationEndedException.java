@@ -11,7 +11,7 @@ import java.time.Instant;
 public class ConversationEndedException extends SecureFormsException {
   private static final long serialVersionUID = 1L;
   private final String formId;
-  private final transient Instant endedAt;
+  private final Instant endedAt;
 
   public ConversationEndedException(String formId, Instant endedAt) {
     super("form '" + formId + "' was submitted after its conversation ended (at " + endedAt

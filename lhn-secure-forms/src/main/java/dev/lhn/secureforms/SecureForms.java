@@ -25,6 +25,7 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,9 +71,15 @@ public final class SecureForms implements AutoCloseable {
   private final Duration endedConversationMemory;
   private final SecureRandom random;
   private final AutoCloseable schedule;
+  private final Instrumentation instrumentation;
+  /** What the last purge run found: now minus the earliest deadline among what it purged. */
+  private volatile Duration purgeLag = Duration.ZERO;
+  /** When the last purge run completed, or {@code null} before the first. */
+  private volatile Instant lastPurgeRun;
 
   private SecureForms(Builder b) {
-    this.envelope = new Envelope(b.kek);
+    this.instrumentation = b.instrumentation == null ? Instrumentation.NONE : b.instrumentation;
+    this.envelope = new Envelope(instrumentation.kek(b.kek));
     this.store = b.store;
     this.clock = b.clock == null ? InstantSource.system() : b.clock;
     this.listeners = List.copyOf(b.listeners);
@@ -86,6 +93,11 @@ public final class SecureForms implements AutoCloseable {
     this.schedule = scheduler.start(this::purgeDue);
   }
 
+  /**
+   * Starts a builder; {@link Builder#keyEncryptionKey} and {@link Builder#store} are required.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -109,6 +121,10 @@ public final class SecureForms implements AutoCloseable {
    */
   public SubmissionReceipt submit(FormSchema form, String conversationId, Map<String, String> values) {
     requireNonNull(form, "form");
+    return instrumentation.submit(form.formId(), () -> doSubmit(form, conversationId, values));
+  }
+
+  private SubmissionReceipt doSubmit(FormSchema form, String conversationId, Map<String, String> values) {
     SubmissionMetadata.checkConversationId(conversationId);
     requireNonNull(values, "values");
     Instant now = now();
@@ -181,6 +197,24 @@ public final class SecureForms implements AutoCloseable {
   }
 
   /**
+   * The masked status of every live submission of a conversation, as the store lists them: never
+   * decrypts, never takes a view. Due submissions are left out whether or not they were purged yet.
+   *
+   * @param conversationId the host's conversation (1 to 128 characters)
+   * @return the statuses, possibly none; an unmodifiable list
+   * @throws StoreException if the store failed
+   */
+  public List<SubmissionStatus> submissions(String conversationId) {
+    SubmissionMetadata.checkConversationId(conversationId);
+    Instant now = now();
+    List<SubmissionStatus> out = new ArrayList<>();
+    for (StoredSubmission s : store.findByConversation(conversationId, now)) {
+      out.add(SubmissionStatus.of(s.metadata(), now));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
    * Reveals a submission to an operator: asks the {@link RevealAuthorizer}, then takes one view and
    * decrypts inside the same store operation; the view counts only if decryption succeeded. The last
    * allowed view purges the submission.
@@ -195,6 +229,10 @@ public final class SecureForms implements AutoCloseable {
   public Optional<RevealedSubmission> reveal(SubmissionId id, Viewer viewer) {
     requireNonNull(id, "id");
     requireNonNull(viewer, "viewer");
+    return instrumentation.reveal(() -> doReveal(id, viewer));
+  }
+
+  private Optional<RevealedSubmission> doReveal(SubmissionId id, Viewer viewer) {
     Instant now = now();
     if (authorizer != RevealAuthorizer.ALLOW_ALL && !authorize(id, viewer, now)) {
       return Optional.empty();
@@ -398,15 +436,50 @@ public final class SecureForms implements AutoCloseable {
    * @return how many submissions and single fields were purged
    */
   public int purgeDue() {
+    Instrumentation.PurgeRun run = instrumentation.purge(this::purgeDueRun);
+    purgeLag = run.lag();
+    lastPurgeRun = now();
+    return run.purged();
+  }
+
+  /**
+   * How late the last {@link #purgeDue()} run was: its time minus the earliest deadline among the
+   * submissions it purged, or zero if it purged none (or has not run). A lag that grows means the
+   * scheduler cannot keep up or does not run; reads stay correct either way, since they re-check
+   * every deadline.
+   *
+   * @return the lag of the last run, never negative
+   */
+  public Duration purgeLag() {
+    return purgeLag;
+  }
+
+  /**
+   * When the last {@link #purgeDue()} run of this instance completed (by the scheduler or the host).
+   *
+   * @return that time, or empty before the first run completed
+   */
+  public Optional<Instant> lastPurgeRun() {
+    return Optional.ofNullable(lastPurgeRun);
+  }
+
+  private Instrumentation.PurgeRun purgeDueRun() {
     Instant now = now();
     int purged = 0;
+    Map<PurgeReason, Integer> byReason = new EnumMap<>(PurgeReason.class);
+    Instant earliest = null;
     PurgeBatch batch;
     do {
       batch = store.purgeDue(now, purgeBatchSize);
       for (SubmissionMetadata m : batch.purged()) {
+        byReason.merge(m.dueReason(), 1, Integer::sum);
+        if (earliest == null || m.purgeAt().isBefore(earliest)) {
+          earliest = m.purgeAt();
+        }
         emit(new FormEvent.Purged(m.id(), m.formId(), m.conversationId(), null, now, m.dueReason(), null));
       }
       for (DamagedSubmission d : batch.damaged()) {
+        byReason.merge(PurgeReason.DAMAGED, 1, Integer::sum);
         LOG.warn("purged damaged submission {}: {}", d.id(), d.problem());
         emit(new FormEvent.Purged(d.id(), null, null, null, now, PurgeReason.DAMAGED, null));
       }
@@ -420,7 +493,11 @@ public final class SecureForms implements AutoCloseable {
       for (StoredSubmission s : fieldsDue) {
         if (seen.add(s.metadata().id())) {
           try {
-            purged += purgeDueFields(s, now);
+            int fields = purgeDueFields(s, now);
+            if (fields > 0) {
+              byReason.merge(PurgeReason.FIELD, fields, Integer::sum);
+            }
+            purged += fields;
           } catch (StoreException e) {
             // one submission's failure (a lost race, the store) never stops the purge of the others
             LOG.warn("purge of the due fields of submission {} failed ({}); retried on the next run",
@@ -439,7 +516,8 @@ public final class SecureForms implements AutoCloseable {
     if (purged > 0) {
       LOG.debug("purged {} due submissions and fields", purged);
     }
-    return purged;
+    Duration lag = earliest == null || !earliest.isBefore(now) ? Duration.ZERO : Duration.between(earliest, now);
+    return new Instrumentation.PurgeRun(purged, byReason, lag);
   }
 
   private int purgeDueFields(StoredSubmission s, Instant now) {
@@ -581,6 +659,7 @@ public final class SecureForms implements AutoCloseable {
     private RetentionScheduler scheduler;
     private int purgeBatchSize;
     private Duration endedConversationMemory;
+    private Instrumentation instrumentation;
 
     private Builder() {}
 
@@ -671,6 +750,23 @@ public final class SecureForms implements AutoCloseable {
             "endedConversationMemory must be 1 minute to 366 days in whole milliseconds, got " + memory);
       }
       this.endedConversationMemory = memory;
+      return this;
+    }
+
+    /**
+     * Reports every submit, reveal, purge run and key-encryption-key call as a Micrometer
+     * {@code Observation} ({@code lhn.secure-forms.submit}, {@code .reveal}, {@code .purge}, {@code .kek})
+     * with low-cardinality key values only: the outcome, and the form id on submits; never a submission
+     * id, an operator, a conversation or a value. Default none. Micrometer is an optional dependency:
+     * without this call the core never loads it.
+     *
+     * @param registry where the observations go
+     * @return this builder
+     */
+    public Builder observationRegistry(io.micrometer.observation.ObservationRegistry registry) {
+      requireNonNull(registry, "registry");
+      once(this.instrumentation, "observationRegistry", "an ObservationRegistry");
+      this.instrumentation = Observations.of(registry);
       return this;
     }
 

@@ -50,7 +50,7 @@ public final class DemoForms {
         .field(Field.text("memberId").label("Insurance member ID").maxLength(40)
             .classification(Classification.PHI).masking(Masking.LAST4))
         .field(Field.choice("visitType", "New patient", "Follow-up", "Urgent care").label("Visit type")
-            .classification(Classification.NONE).masking(Masking.NONE)) // not sensitive: shown in the preview
+            .classification(Classification.NONE).masking(Masking.UNMASKED)) // not sensitive: shown in the preview
         .field(Field.multiline("symptoms").label("Symptoms").maxLength(2000)
             .classification(Classification.PHI))
         .revealPolicy(RevealPolicy.views(2))

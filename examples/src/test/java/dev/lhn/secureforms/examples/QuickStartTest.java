@@ -50,6 +50,11 @@ class QuickStartTest {
         () -> assertTrue(has(out, "^   card-payment v1 \"Card payment\": view once; purged 24h after submission, "
             + "or 1h after the conversation ends$")),
         () -> assertTrue(has(out, "^     cvc +CARD_CVC +PCI_SAD .*own retention: purged the moment the conversation ends$")),
+        // each masking says what the preview shows (#15): nothing, the value itself, brand and last four
+        () -> assertTrue(has(out, "^     cvc +CARD_CVC +PCI_SAD +preview HIDDEN ")),
+        () -> assertTrue(has(out, "^     visitType +CHOICE +NONE +preview UNMASKED$")),
+        () -> assertTrue(has(out, "^     pan +CARD_NUMBER +PCI_PAN +preview CARD_BRAND_LAST4$")),
+        () -> assertFalse(has(out, "preview (FULL|NONE)\\b"), "the old masking names"),
         () -> assertTrue(has(out, "^   hipaa-intake v1 \"Patient intake\": 2 views;")),
         () -> assertTrue(has(out, "^   card-payment  -> submission [A-Za-z0-9_-]{22}, purge at .*\\(in 24h\\)$")),
         // the invalid submission: field and rule, never the value

@@ -178,8 +178,10 @@ public final class InMemorySubmissionStore implements SubmissionStore {
       throw new IllegalArgumentException("rememberUntil must not be before endedAt");
     }
     if (endedConversations.size() >= maxSubmissions && !endedConversations.containsKey(conversationId)) {
-      throw new StoreFullException("in-memory store is full: it remembers at most " + maxSubmissions
-          + " ended conversations (SubmissionStore.inMemory(maxSubmissions))");
+      // Bounded memory, and a conversation's end must never fail for it: forget the end remembered for
+      // the shortest time left (the late-submission rule then lapses for that one conversation only).
+      endedConversations.entrySet().stream().min((a, b) -> a.getValue()[1].compareTo(b.getValue()[1]))
+          .ifPresent(e -> endedConversations.remove(e.getKey(), e.getValue()));
     }
     Instant ended = endedAt.truncatedTo(ChronoUnit.MILLIS);
     Instant until = rememberUntil.truncatedTo(ChronoUnit.MILLIS);

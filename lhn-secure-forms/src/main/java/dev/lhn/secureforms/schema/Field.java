@@ -301,7 +301,7 @@ public final class Field {
 
     /**
      * The field's masking; it must be one of the type's {@link FieldType#allowedMaskings()}. Without it
-     * the type's default applies, whatever the classification; {@code NONE} must always be explicit.
+     * the type's default applies, whatever the classification; {@code UNMASKED} must always be explicit.
      */
     public Builder masking(Masking masking) {
       requireNonNull(masking, "masking");
@@ -493,8 +493,8 @@ public final class Field {
       Masking m = masking == null ? type.defaultMasking() : masking;
       checkClassification(c);
       checkMasking(m);
-      if (m == Masking.NONE && c != Classification.NONE) {
-        throw new IllegalArgumentException("field '" + name + "': masking NONE would show " + c
+      if (m == Masking.UNMASKED && c != Classification.NONE) {
+        throw new IllegalArgumentException("field '" + name + "': masking UNMASKED would show " + c
             + " data in status views; it is allowed only for classification NONE");
       }
       if (type == FieldType.CHOICE && options.isEmpty()) {

@@ -12,27 +12,27 @@ import java.util.Set;
 public enum FieldType {
   /** Payment card number: spaces and dashes stripped, 12 to 19 digits, Luhn, brand and the brand's lengths. */
   CARD_NUMBER(Classification.PCI_PAN, Classification.PCI_PAN, Masking.CARD_BRAND_LAST4, 23,
-      Masking.CARD_BRAND_LAST4, Masking.FULL),
+      Masking.CARD_BRAND_LAST4, Masking.HIDDEN),
   /** Card expiry {@code MM/YY} or {@code MM/YYYY}, not before the current month; normalised to {@code MM/YYYY}. */
-  CARD_EXPIRY(Classification.PCI_PAN, Classification.PCI_PAN, Masking.FULL, 9, Masking.FULL),
+  CARD_EXPIRY(Classification.PCI_PAN, Classification.PCI_PAN, Masking.HIDDEN, 9, Masking.HIDDEN),
   /** Card verification code: 3 digits, 4 for Amex when the form has a card number. */
-  CARD_CVC(Classification.PCI_SAD, Classification.PCI_SAD, Masking.FULL, 8, Masking.FULL),
+  CARD_CVC(Classification.PCI_SAD, Classification.PCI_SAD, Masking.HIDDEN, 8, Masking.HIDDEN),
   /** US social security number; normalised to {@code AAA-GG-SSSS}. */
-  US_SSN(Classification.PII, Classification.PII, Masking.LAST4, 11, Masking.LAST4, Masking.FULL),
+  US_SSN(Classification.PII, Classification.PII, Masking.LAST4, 11, Masking.LAST4, Masking.HIDDEN),
   /** ISO date {@code YYYY-MM-DD} with optional bounds. */
-  DATE(Classification.PII, Classification.NONE, Masking.FULL, 10, Masking.LAST4, Masking.FULL, Masking.NONE),
+  DATE(Classification.PII, Classification.NONE, Masking.HIDDEN, 10, Masking.LAST4, Masking.HIDDEN, Masking.UNMASKED),
   /** E-mail address; the domain is lower-cased. */
-  EMAIL(Classification.PII, Classification.NONE, Masking.FULL, 254, Masking.LAST4, Masking.FULL, Masking.NONE),
+  EMAIL(Classification.PII, Classification.NONE, Masking.HIDDEN, 254, Masking.LAST4, Masking.HIDDEN, Masking.UNMASKED),
   /** Phone number, normalised to E.164 ({@code +15551234567}). */
-  PHONE(Classification.PII, Classification.NONE, Masking.LAST4, 32, Masking.LAST4, Masking.FULL, Masking.NONE),
+  PHONE(Classification.PII, Classification.NONE, Masking.LAST4, 32, Masking.LAST4, Masking.HIDDEN, Masking.UNMASKED),
   /** Decimal number with optional bounds. */
-  NUMBER(Classification.PII, Classification.NONE, Masking.FULL, 40, Masking.LAST4, Masking.FULL, Masking.NONE),
+  NUMBER(Classification.PII, Classification.NONE, Masking.HIDDEN, 40, Masking.LAST4, Masking.HIDDEN, Masking.UNMASKED),
   /** One of a fixed list of options. */
-  CHOICE(Classification.PII, Classification.NONE, Masking.FULL, 200, Masking.LAST4, Masking.FULL, Masking.NONE),
+  CHOICE(Classification.PII, Classification.NONE, Masking.HIDDEN, 200, Masking.LAST4, Masking.HIDDEN, Masking.UNMASKED),
   /** One line of text. */
-  TEXT(Classification.PII, Classification.NONE, Masking.FULL, 200, Masking.LAST4, Masking.FULL, Masking.NONE),
+  TEXT(Classification.PII, Classification.NONE, Masking.HIDDEN, 200, Masking.LAST4, Masking.HIDDEN, Masking.UNMASKED),
   /** Several lines of text. */
-  MULTILINE(Classification.PII, Classification.NONE, Masking.FULL, 4000, Masking.LAST4, Masking.FULL, Masking.NONE);
+  MULTILINE(Classification.PII, Classification.NONE, Masking.HIDDEN, 4000, Masking.LAST4, Masking.HIDDEN, Masking.UNMASKED);
 
   private final Classification defaultClassification;
   private final Classification classificationFloor;
@@ -72,9 +72,10 @@ public enum FieldType {
   }
 
   /**
-   * The maskings a field of this type accepts: card numbers {@code CARD_BRAND_LAST4} or {@code FULL}, card
-   * expiry and card code {@code FULL}, SSNs {@code LAST4} or {@code FULL}; other types {@code LAST4},
-   * {@code FULL} or {@code NONE} ({@code NONE} only together with classification {@code NONE}).
+   * The maskings a field of this type accepts: card numbers {@code CARD_BRAND_LAST4} or {@code HIDDEN},
+   * card expiry and card code {@code HIDDEN}, SSNs {@code LAST4} or {@code HIDDEN}; other types
+   * {@code LAST4}, {@code HIDDEN} or {@code UNMASKED} ({@code UNMASKED} only together with classification
+   * {@code NONE}).
    */
   public Set<Masking> allowedMaskings() {
     return allowedMaskings;

@@ -42,6 +42,13 @@ public final class FormSchema {
   public static final int MAX_TOTAL_BYTES = 64 * 1024;
   /** The largest schema version. */
   public static final int MAX_VERSION = 1_000_000;
+  /**
+   * Where this jar keeps the JSON Schema (draft 2020-12) of the {@link #fromJson} format, for editors and
+   * for checking form files in a build: a document it refuses, {@code fromJson} refuses too. On the class
+   * path, {@code ClassLoader.getResource(JSON_SCHEMA_RESOURCE)} finds it; on the module path the package is
+   * not open, so read it with {@link #jsonSchema()}.
+   */
+  public static final String JSON_SCHEMA_RESOURCE = "dev/lhn/secureforms/schema/form-schema.schema.json";
 
   private final String formId;
   private final int version;
@@ -95,6 +102,23 @@ public final class FormSchema {
   public static FormSchema fromJson(String json) {
     requireNonNull(json, "json input");
     return SchemaJson.read(json);
+  }
+
+  /**
+   * The JSON Schema of the {@link #fromJson} format (the resource {@link #JSON_SCHEMA_RESOURCE}), read
+   * from inside this module so that it works on the module path too.
+   *
+   * @return the JSON Schema document, draft 2020-12
+   */
+  public static String jsonSchema() {
+    try (InputStream in = FormSchema.class.getResourceAsStream("/" + JSON_SCHEMA_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(JSON_SCHEMA_RESOURCE + " is missing from the lhn-secure-forms jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("could not read " + JSON_SCHEMA_RESOURCE, e);
+    }
   }
 
   /** This schema as JSON, every option written out, so that {@code fromJson(toJson())} equals this. */

@@ -339,8 +339,8 @@ final class Normalizer {
   /** The masked preview of a normalised value. */
   static String mask(Field f, String value, CardBrand brand) {
     return switch (f.masking()) {
-      case NONE -> value;
-      case FULL -> "****";
+      case UNMASKED -> value;
+      case HIDDEN -> "****";
       case CARD_BRAND_LAST4 -> brand.displayName() + " ****" + value.substring(value.length() - 4);
       case LAST4 -> {
         if (value.length() < 8) {

@@ -401,7 +401,7 @@ final class SchemaJson {
         case "label" -> label = string(p, v, at);
         case "required" -> required = bool(p, v, at);
         case "classification" -> classification = enumValue(Classification.class, string(p, v, at), at);
-        case "masking" -> masking = enumValue(Masking.class, string(p, v, at), at);
+        case "masking" -> masking = masking(string(p, v, at), at);
         case "maxLength" -> maxLength = integer(p, v, at);
         case "min" -> min = decimal(p, v, at);
         case "max" -> max = decimal(p, v, at);
@@ -550,6 +550,18 @@ final class SchemaJson {
       }
     }
     return out;
+  }
+
+  /**
+   * A masking by its name, or by its earlier name: {@code FULL} (now {@code HIDDEN}) and
+   * {@code NONE} (now {@code UNMASKED}) are read until 1.0 and never written.
+   */
+  private static Masking masking(String s, String where) {
+    return switch (s) {
+      case "FULL" -> Masking.HIDDEN;
+      case "NONE" -> Masking.UNMASKED;
+      default -> enumValue(Masking.class, s, where);
+    };
   }
 
   private static <E extends Enum<E>> E enumValue(Class<E> type, String s, String where) {

@@ -38,6 +38,19 @@ class InMemorySubmissionStoreTest {
   }
 
   @Test
+  void endedConversations_areBounded_theShortestRememberedIsForgottenFirst() {
+    InMemorySubmissionStore store = new InMemorySubmissionStore(3);
+    store.endConversation("a", T, T.plusSeconds(300));
+    store.endConversation("b", T, T.plusSeconds(100));
+    store.endConversation("c", T, T.plusSeconds(200));
+    assertEquals(T, store.endConversation("d", T, T.plusSeconds(400)), "a fourth end never fails");
+    assertEquals(java.util.Optional.empty(), store.conversationEndedAt("b", T), "b had the least time left");
+    for (String kept : new String[] {"a", "c", "d"}) {
+      assertEquals(java.util.Optional.of(T), store.conversationEndedAt(kept, T), kept);
+    }
+  }
+
+  @Test
   void maxSubmissions_mustBePositive() {
     assertEquals("maxSubmissions must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> SubmissionStore.inMemory(0)).getMessage());

@@ -43,7 +43,7 @@ class FieldFloorTest {
         jsonError("{\"name\":\"pan\",\"type\":\"CARD_NUMBER\",\"classification\":\"NONE\"}"));
     assertEquals("fields[0] (pan): classification NONE does not meet the CARD_NUMBER floor PCI_PAN; "
         + "allowed: [PCI_PAN, PCI_SAD]",
-        jsonError("{\"name\":\"pan\",\"type\":\"CARD_NUMBER\",\"classification\":\"NONE\",\"masking\":\"NONE\"}"));
+        jsonError("{\"name\":\"pan\",\"type\":\"CARD_NUMBER\",\"classification\":\"NONE\",\"masking\":\"UNMASKED\"}"));
   }
 
   @Test
@@ -77,46 +77,46 @@ class FieldFloorTest {
 
   @Test
   void masking_isCheckedAgainstTheType() {
-    assertEquals("field 'cvc': masking LAST4 is not allowed for CARD_CVC; allowed: [FULL]",
+    assertEquals("field 'cvc': masking LAST4 is not allowed for CARD_CVC; allowed: [HIDDEN]",
         builderError(() -> Field.cardCvc("cvc").masking(Masking.LAST4)));
-    assertEquals("field 'cvc': masking NONE is not allowed for CARD_CVC; allowed: [FULL]",
-        builderError(() -> Field.cardCvc("cvc").masking(Masking.NONE)));
-    assertEquals("field 'pan': masking LAST4 is not allowed for CARD_NUMBER; allowed: [CARD_BRAND_LAST4, FULL]",
+    assertEquals("field 'cvc': masking UNMASKED is not allowed for CARD_CVC; allowed: [HIDDEN]",
+        builderError(() -> Field.cardCvc("cvc").masking(Masking.UNMASKED)));
+    assertEquals("field 'pan': masking LAST4 is not allowed for CARD_NUMBER; allowed: [CARD_BRAND_LAST4, HIDDEN]",
         builderError(() -> Field.cardNumber("pan").masking(Masking.LAST4)));
-    assertEquals("field 'pan': masking NONE is not allowed for CARD_NUMBER; allowed: [CARD_BRAND_LAST4, FULL]",
-        builderError(() -> Field.cardNumber("pan").masking(Masking.NONE)));
-    assertEquals("field 'ssn': masking NONE is not allowed for US_SSN; allowed: [LAST4, FULL]",
-        builderError(() -> Field.usSsn("ssn").masking(Masking.NONE)));
-    assertEquals("field 'exp': masking NONE is not allowed for CARD_EXPIRY; allowed: [FULL]",
-        builderError(() -> Field.cardExpiry("exp").masking(Masking.NONE)));
-    assertEquals("fields[0] (pan): masking NONE is not allowed for CARD_NUMBER; allowed: [CARD_BRAND_LAST4, FULL]",
-        jsonError("{\"name\":\"pan\",\"type\":\"CARD_NUMBER\",\"masking\":\"NONE\"}"));
-    assertEquals(Masking.FULL, Field.cardNumber("pan").masking(Masking.FULL).build().masking());
-    assertEquals(Masking.FULL, Field.usSsn("ssn").masking(Masking.FULL).build().masking());
+    assertEquals("field 'pan': masking UNMASKED is not allowed for CARD_NUMBER; allowed: [CARD_BRAND_LAST4, HIDDEN]",
+        builderError(() -> Field.cardNumber("pan").masking(Masking.UNMASKED)));
+    assertEquals("field 'ssn': masking UNMASKED is not allowed for US_SSN; allowed: [LAST4, HIDDEN]",
+        builderError(() -> Field.usSsn("ssn").masking(Masking.UNMASKED)));
+    assertEquals("field 'exp': masking UNMASKED is not allowed for CARD_EXPIRY; allowed: [HIDDEN]",
+        builderError(() -> Field.cardExpiry("exp").masking(Masking.UNMASKED)));
+    assertEquals("fields[0] (pan): masking UNMASKED is not allowed for CARD_NUMBER; allowed: [CARD_BRAND_LAST4, HIDDEN]",
+        jsonError("{\"name\":\"pan\",\"type\":\"CARD_NUMBER\",\"masking\":\"UNMASKED\"}"));
+    assertEquals(Masking.HIDDEN, Field.cardNumber("pan").masking(Masking.HIDDEN).build().masking());
+    assertEquals(Masking.HIDDEN, Field.usSsn("ssn").masking(Masking.HIDDEN).build().masking());
   }
 
   @Test
   void defaultMasking_comesFromTheType_notFromTheClassification() {
-    assertEquals(Masking.FULL, Field.text("t").classification(Classification.NONE).build().masking());
+    assertEquals(Masking.HIDDEN, Field.text("t").classification(Classification.NONE).build().masking());
     assertEquals(Masking.LAST4, Field.phone("p").classification(Classification.NONE).build().masking());
     FormSchema json = FormSchema.fromJson(
         "{\"formId\":\"f\",\"fields\":[{\"name\":\"t\",\"type\":\"TEXT\",\"classification\":\"NONE\"}]}");
-    assertEquals(Masking.FULL, json.field("t").masking());
+    assertEquals(Masking.HIDDEN, json.field("t").masking());
     try (NormalizedValues nv = json.normalize(Map.of("t", "hello world"), NOW)) {
       assertEquals("****", nv.preview().get("t"));
     }
   }
 
   @Test
-  void maskingNone_showsTheValueOnlyWhenSetExplicitlyOnANoneField() {
+  void maskingUnmasked_showsTheValueOnlyWhenSetExplicitlyOnANoneField() {
     FormSchema s = FormSchema.builder("f")
-        .field(Field.choice("plan", "basic", "premium").classification(Classification.NONE).masking(Masking.NONE))
+        .field(Field.choice("plan", "basic", "premium").classification(Classification.NONE).masking(Masking.UNMASKED))
         .build();
     try (NormalizedValues nv = s.normalize(Map.of("plan", "basic"), NOW)) {
       assertEquals("basic", nv.preview().get("plan"));
     }
-    assertEquals("field 't': masking NONE would show PII data in status views; it is allowed only for "
-        + "classification NONE", builderError(() -> Field.text("t").masking(Masking.NONE).build()));
+    assertEquals("field 't': masking UNMASKED would show PII data in status views; it is allowed only for "
+        + "classification NONE", builderError(() -> Field.text("t").masking(Masking.UNMASKED).build()));
   }
 
   @ParameterizedTest
@@ -129,8 +129,8 @@ class FieldFloorTest {
 
   @ParameterizedTest
   @EnumSource(value = FieldType.class, names = {"CARD_NUMBER", "CARD_EXPIRY", "CARD_CVC", "US_SSN"})
-  void sensitiveTypes_neverAllowMaskingNoneOrClassificationNone(FieldType type) {
-    assertFalse(type.allowedMaskings().contains(Masking.NONE), type.name());
+  void sensitiveTypes_neverAllowUnmaskedOrClassificationNone(FieldType type) {
+    assertFalse(type.allowedMaskings().contains(Masking.UNMASKED), type.name());
     assertFalse(type.allowedClassifications().contains(Classification.NONE), type.name());
   }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class FormSchemaTest {
 
-  private static FormSchema everything() {
+  static FormSchema everything() {
     return FormSchema.builder("kitchen-sink").version(42).title("Every option")
         .field(Field.cardNumber("pan").acceptedBrands(CardBrand.VISA, CardBrand.AMEX).label("Card"))
         .field(Field.cardExpiry("exp"))
@@ -20,7 +20,7 @@ class FormSchemaTest {
         .field(Field.usSsn("ssn").optional())
         .field(Field.date("dob").between(LocalDate.of(1900, 1, 1), LocalDate.of(2100, 1, 1)).notAfterToday())
         .field(Field.email("email").classification(Classification.NONE))
-        .field(Field.phone("phone").defaultCountryCode("1").masking(Masking.FULL))
+        .field(Field.phone("phone").defaultCountryCode("1").masking(Masking.HIDDEN))
         .field(Field.number("amount").range(new BigDecimal("0.01"), null))
         .field(Field.choice("plan", "basic", "premium ✓"))
         .field(Field.text("name").maxLength(80).retention(RetentionPolicy.maxAge(Duration.ofMinutes(30))
@@ -49,7 +49,7 @@ class FormSchemaTest {
     assertEquals(RetentionPolicy.DEFAULT, s.retention());
     Field a = s.field("a");
     assertEquals(Classification.PII, a.classification());
-    assertEquals(Masking.FULL, a.masking());
+    assertEquals(Masking.HIDDEN, a.masking());
     assertEquals(200, a.maxLength());
     assertEquals(true, a.required());
   }
@@ -65,9 +65,9 @@ class FormSchemaTest {
     assertEquals("form 'f': missing property 'fields'", error("{\"formId\":\"f\"}"));
     assertEquals("retention.maxAge: 'a day' is not an ISO-8601 duration such as PT1H or P1D",
         error("{\"formId\":\"f\",\"retention\":{\"maxAge\":\"a day\"},\"fields\":[]}"));
-    assertEquals("fields[0] (a): masking NONE would show PII data in status views; it is allowed only for "
+    assertEquals("fields[0] (a): masking UNMASKED would show PII data in status views; it is allowed only for "
         + "classification NONE",
-        error("{\"formId\":\"f\",\"fields\":[{\"name\":\"a\",\"type\":\"TEXT\",\"masking\":\"NONE\"}]}"));
+        error("{\"formId\":\"f\",\"fields\":[{\"name\":\"a\",\"type\":\"TEXT\",\"masking\":\"UNMASKED\"}]}"));
     assertEquals("form 'f' already has a field 'a'", error(
         "{\"formId\":\"f\",\"fields\":[{\"name\":\"a\",\"type\":\"TEXT\"},{\"name\":\"a\",\"type\":\"TEXT\"}]}"));
     assertEquals(true, error("{\"formId\":\"f\",\"formId\":\"g\",\"fields\":[]}").startsWith("malformed JSON at line 1"));
