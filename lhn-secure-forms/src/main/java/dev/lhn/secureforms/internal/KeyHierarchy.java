@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.subtle.Random;
 import dev.lhn.secureforms.DecryptionException;
-import dev.lhn.secureforms.SecureFormsException;
+import dev.lhn.secureforms.KekUnavailableException;
 import dev.lhn.secureforms.keys.EpochKeyId;
 import dev.lhn.secureforms.keys.EpochKeyStore;
 import dev.lhn.secureforms.keys.StoredEpochKey;
@@ -88,11 +88,26 @@ public final class KeyHierarchy implements AutoCloseable {
     if (!destroyAt.isAfter(now)) {
       throw new IllegalArgumentException("epoch " + id + " is destroyed at " + destroyAt + ", before " + now);
     }
+    return obtain(id, EPOCH_KEY_BYTES, destroyAt, now);
+  }
+
+  /**
+   * A key that outlives every window (the lookup key behind conversation references): created on first
+   * use like an epoch key, destroyed only at {@code destroyAt}, re-wrapped on rotation. A copy the caller
+   * wipes.
+   *
+   * @throws KekUnavailableException if the KEK failed
+   */
+  public byte[] longLivedKey(EpochKeyId id, int bytes, Instant destroyAt, Instant now) {
+    return obtain(id, bytes, destroyAt, now);
+  }
+
+  private byte[] obtain(EpochKeyId id, int bytes, Instant destroyAt, Instant now) {
     Optional<byte[]> known = key(id, now);
     if (known.isPresent()) {
       return known.get();
     }
-    byte[] fresh = Random.randBytes(EPOCH_KEY_BYTES);
+    byte[] fresh = Random.randBytes(bytes);
     try {
       byte[] wrapped;
       try {
@@ -144,7 +159,7 @@ public final class KeyHierarchy implements AutoCloseable {
       throw new KekUnavailableException("the key-encryption key could not unwrap epoch key " + stored.id()
           + " (" + e.getClass().getSimpleName() + ")");
     }
-    if (key.length != EPOCH_KEY_BYTES) {
+    if (key.length != EPOCH_KEY_BYTES && key.length != 64) {
       Arrays.fill(key, (byte) 0);
       throw new DecryptionException("epoch key " + stored.id() + " unwrapped to " + key.length + " bytes");
     }
@@ -251,14 +266,5 @@ public final class KeyHierarchy implements AutoCloseable {
   @Override
   public void close() {
     cache.forEach(this::evict);
-  }
-
-  /** The KEK failed (a KMS outage, a wrong key): a typed error naming the KEK, never its cause's message. */
-  public static final class KekUnavailableException extends SecureFormsException {
-    private static final long serialVersionUID = 1L;
-
-    KekUnavailableException(String message) {
-      super(message);
-    }
   }
 }

@@ -147,8 +147,8 @@ class KeyHierarchyTest {
     KeyHierarchy h = hierarchy(kek);
     EpochKeyId id = h.epochOf("", "data", T0.plus(HOUR));
     kek.down.set(true);
-    KeyHierarchy.KekUnavailableException e =
-        assertThrows(KeyHierarchy.KekUnavailableException.class, () -> h.keyForSealing(id, T0));
+    dev.lhn.secureforms.KekUnavailableException e =
+        assertThrows(dev.lhn.secureforms.KekUnavailableException.class, () -> h.keyForSealing(id, T0));
     assertTrue(e.getMessage().startsWith("the key-encryption key could not wrap a new epoch key for "), e.getMessage());
     assertFalse(e.getMessage().contains("secret-account"), "the KMS's own message stays out");
     assertEquals(Optional.empty(), store.find(id, T0));
@@ -162,7 +162,7 @@ class KeyHierarchyTest {
     hierarchy(kek).keyForSealing(id, T0);
     KeyHierarchy fresh = hierarchy(kek);
     kek.down.set(true);
-    assertThrows(KeyHierarchy.KekUnavailableException.class, () -> fresh.key(id, T0));
+    assertThrows(dev.lhn.secureforms.KekUnavailableException.class, () -> fresh.key(id, T0));
     kek.down.set(false);
     assertTrue(fresh.key(id, T0).isPresent());
   }
