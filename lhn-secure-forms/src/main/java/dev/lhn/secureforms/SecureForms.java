@@ -6,7 +6,10 @@ import com.google.crypto.tink.Aead;
 import dev.lhn.secureforms.event.AuditLog;
 import dev.lhn.secureforms.event.FormEvent;
 import dev.lhn.secureforms.event.FormEventListener;
-import dev.lhn.secureforms.internal.Envelope;
+import dev.lhn.secureforms.internal.InMemorySubmissionStore;
+import dev.lhn.secureforms.internal.KeyHierarchy;
+import dev.lhn.secureforms.internal.Sealing;
+import dev.lhn.secureforms.keys.EpochKeyStore;
 import dev.lhn.secureforms.retention.PurgeReason;
 import dev.lhn.secureforms.retention.RetentionPolicy;
 import dev.lhn.secureforms.retention.RetentionScheduler;
@@ -60,8 +63,14 @@ public final class SecureForms implements AutoCloseable {
   private static final int CAS_ATTEMPTS = 16;
   /** How long an ended conversation is remembered for late submissions unless the builder says otherwise. */
   public static final Duration DEFAULT_ENDED_CONVERSATION_MEMORY = Duration.ofDays(7);
+  /** The epoch window unless the builder says otherwise: epoch keys per hour of hard deadlines. */
+  public static final Duration DEFAULT_EPOCH_WINDOW = Duration.ofHours(1);
+  /** How long an epoch key outlives its window unless the builder says otherwise. */
+  public static final Duration DEFAULT_EPOCH_GRACE = Duration.ofMinutes(5);
+  /** The longest conversation id a host may pass. */
+  public static final int MAX_CONVERSATION_ID_LENGTH = 128;
 
-  private final Envelope envelope;
+  private final Sealing sealing;
   private final SubmissionStore store;
   private final InstantSource clock;
   private final List<FormEventListener> listeners;
@@ -79,7 +88,11 @@ public final class SecureForms implements AutoCloseable {
 
   private SecureForms(Builder b) {
     this.instrumentation = b.instrumentation == null ? Instrumentation.NONE : b.instrumentation;
-    this.envelope = new Envelope(instrumentation.kek(b.kek));
+    Aead kek = instrumentation.kek(b.kek);
+    EpochKeyStore epochKeys = b.epochKeyStore != null ? b.epochKeyStore : EpochKeyStore.inMemory();
+    this.sealing = new Sealing(kek, new KeyHierarchy(kek, epochKeys,
+        b.epochWindow == null ? DEFAULT_EPOCH_WINDOW : b.epochWindow,
+        b.epochGrace == null ? DEFAULT_EPOCH_GRACE : b.epochGrace));
     this.store = b.store;
     this.clock = b.clock == null ? InstantSource.system() : b.clock;
     this.listeners = List.copyOf(b.listeners);
@@ -125,17 +138,18 @@ public final class SecureForms implements AutoCloseable {
   }
 
   private SubmissionReceipt doSubmit(FormSchema form, String conversationId, Map<String, String> values) {
-    SubmissionMetadata.checkConversationId(conversationId);
+    checkConversationId(conversationId);
     requireNonNull(values, "values");
     Instant now = now();
+    String ref = sealing.ref(conversationId, now);
     // A conversation that already ended gives this submission its end rules at once.
-    Optional<Instant> endedBefore = store.conversationEndedAt(conversationId, now);
+    Optional<Instant> endedBefore = store.conversationEndedAt(ref, now);
     SubmissionId id = SubmissionId.random(random);
     byte[] sealed;
     Map<String, RetentionPolicy> fieldRetention = new LinkedHashMap<>();
     Map<String, String> preview;
     try (NormalizedValues normalized = form.normalize(values, now)) {
-      sealed = envelope.seal(id, form.formId(), form.version(), normalized);
+      sealed = sealing.seal(id, form, ref, now, normalized);
       preview = normalized.preview();
       for (int i = 0; i < normalized.size(); i++) {
         Field f = form.field(normalized.name(i));
@@ -145,21 +159,21 @@ public final class SecureForms implements AutoCloseable {
       }
     }
     Instant expiresAt = now.plus(form.retention().maxAge());
-    SubmissionMetadata meta = new SubmissionMetadata(id, form.formId(), form.version(), conversationId,
+    SubmissionMetadata meta = new SubmissionMetadata(id, form.formId(), form.version(), ref,
         now, 0, form.revealPolicy().maxViews(), form.revealPolicy().maxViews(),
         form.revealPolicy().windowAfterFirstView(), expiresAt, expiresAt,
         form.retention().afterConversationEnd(), null, fieldRetention, preview);
     Set<String> droppedAtOnce = Set.of();
     if (endedBefore.isPresent()) {
       meta = meta.withConversationEnded(endedBefore.get()).withVersion(0);
-      Set<String> stored = new HashSet<>(Arrays.asList(Envelope.fieldNames(sealed)));
+      Set<String> stored = Sealing.fieldNames(sealed);
       droppedAtOnce = meta.fieldsDue(now);
       if (meta.isDue(now) || (!droppedAtOnce.isEmpty() && droppedAtOnce.containsAll(stored))) {
         LOG.debug("form '{}' submitted after its conversation ended; nothing stored", form.formId());
         throw new ConversationEndedException(form.formId(), endedBefore.get());
       }
       if (!droppedAtOnce.isEmpty()) { // e.g. the card code, purged at the end: never stored at all
-        sealed = Envelope.withoutFields(sealed, droppedAtOnce);
+        sealed = Sealing.withoutFields(sealed, droppedAtOnce);
         meta = meta.withoutFields(droppedAtOnce).withVersion(0);
       }
     }
@@ -175,7 +189,7 @@ public final class SecureForms implements AutoCloseable {
       // The conversation may have ended while this submission was being stored: conversationEnded records
       // the end before it lists the conversation's submissions, and this looks after storing, so at least
       // one of the two sees the other.
-      Optional<Instant> endedMeanwhile = store.conversationEndedAt(conversationId, now);
+      Optional<Instant> endedMeanwhile = store.conversationEndedAt(ref, now);
       if (endedMeanwhile.isPresent()) {
         purgeAt = endConversationOf(stored, endedMeanwhile.get(), now).map(m -> m.purgeAt()).orElse(now);
       }
@@ -193,7 +207,7 @@ public final class SecureForms implements AutoCloseable {
   public Optional<SubmissionStatus> status(SubmissionId id) {
     requireNonNull(id, "id");
     Instant now = now();
-    return store.find(id, now).map(s -> SubmissionStatus.of(s.metadata(), now));
+    return store.find(id, now).map(s -> statusOf(s.metadata(), now));
   }
 
   /**
@@ -205,11 +219,11 @@ public final class SecureForms implements AutoCloseable {
    * @throws StoreException if the store failed
    */
   public List<SubmissionStatus> submissions(String conversationId) {
-    SubmissionMetadata.checkConversationId(conversationId);
+    checkConversationId(conversationId);
     Instant now = now();
     List<SubmissionStatus> out = new ArrayList<>();
-    for (StoredSubmission s : store.findByConversation(conversationId, now)) {
-      out.add(SubmissionStatus.of(s.metadata(), now));
+    for (StoredSubmission s : store.findByConversation(sealing.ref(conversationId, now), now)) {
+      out.add(statusOf(s.metadata(), now));
     }
     return List.copyOf(out);
   }
@@ -257,15 +271,19 @@ public final class SecureForms implements AutoCloseable {
         if (cm.isDue(at)) {
           throw DueWhenClaimed.INSTANCE; // the store rolls back: nothing consumed, the row is left for the purge
         }
-        Set<String> due = cm.fieldsDue(at);
-        Envelope.Opened opened = envelope.open(claimed.envelope(), cm.id(), cm.formId(),
-            cm.schemaVersion(), name -> !due.contains(name));
-        produced[0] = new RevealedSubmission(cm.id(), cm.formId(), cm.conversationId(),
+        Sealing.Opened opened = sealing.open(claimed, at, cm.fieldsDue(at));
+        if (opened.erased()) {
+          throw Erased.INSTANCE; // its epoch key is destroyed: nothing can be revealed, nothing is consumed
+        }
+        produced[0] = new RevealedSubmission(cm.id(), cm.formId(), host(cm.conversationId(), at),
             cm.viewsLeft() - 1, opened.names(), opened.values());
         return produced[0];
       });
     } catch (DueWhenClaimed e) {
       LOG.debug("submission {} became due while its reveal waited for it; nothing revealed", id);
+      return Optional.empty();
+    } catch (Erased e) {
+      LOG.info("submission {} is crypto-erased: its epoch key was destroyed; nothing revealed", id);
       return Optional.empty();
     } catch (RuntimeException e) {
       if (produced[0] != null) {
@@ -273,8 +291,8 @@ public final class SecureForms implements AutoCloseable {
       }
       LOG.warn("reveal of submission {} failed ({}); nothing was consumed", id, e.getClass().getSimpleName());
       SubmissionMetadata m = claimedMeta[0] != null ? claimedMeta[0] : findQuietly(id, now);
-      emit(new FormEvent.RevealFailed(id, m == null ? null : m.formId(), m == null ? null : m.conversationId(),
-          viewer.operatorId(), now, e.getClass().getSimpleName()));
+      emit(new FormEvent.RevealFailed(id, m == null ? null : m.formId(),
+          m == null ? null : host(m.conversationId(), now), viewer.operatorId(), now, e.getClass().getSimpleName()));
       throw e;
     }
     revealed.ifPresent(r -> {
@@ -287,6 +305,16 @@ public final class SecureForms implements AutoCloseable {
       }
     });
     return revealed;
+  }
+
+  /** Aborts a claim whose epoch key is destroyed (crypto-erased); never escapes {@link #reveal}. */
+  private static final class Erased extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final Erased INSTANCE = new Erased();
+
+    private Erased() {
+      super("erased", null, false, false);
+    }
   }
 
   /** Aborts a claim whose row turned out to be due when the store held it; never escapes {@link #reveal}. */
@@ -311,13 +339,13 @@ public final class SecureForms implements AutoCloseable {
     SubmissionMetadata m = found.get().metadata();
     boolean allowed;
     try {
-      allowed = authorizer.mayReveal(viewer, SubmissionStatus.of(m, now));
+      allowed = authorizer.mayReveal(viewer, statusOf(m, now));
     } catch (RuntimeException e) {
       LOG.warn("reveal authorizer failed ({}) for submission {}; denying", e.getClass().getSimpleName(), id);
       allowed = false;
     }
     if (!allowed) {
-      emit(new FormEvent.RevealDenied(id, m.formId(), m.conversationId(), viewer.operatorId(), now));
+      emit(new FormEvent.RevealDenied(id, m.formId(), host(m.conversationId(), now), viewer.operatorId(), now));
       throw new RevealDeniedException(id, viewer.operatorId());
     }
     return true;
@@ -343,12 +371,13 @@ public final class SecureForms implements AutoCloseable {
    * @return how many submissions of the conversation were updated
    */
   public int conversationEnded(String conversationId) {
-    SubmissionMetadata.checkConversationId(conversationId);
+    checkConversationId(conversationId);
     Instant now = now();
+    String ref = sealing.ref(conversationId, now);
     // Recorded first, so that a submission stored from now on sees the end (see submit).
-    Instant endedAt = store.endConversation(conversationId, now, now.plus(endedConversationMemory));
+    Instant endedAt = store.endConversation(ref, now, now.plus(endedConversationMemory));
     int updated = 0;
-    for (StoredSubmission s : store.findByConversation(conversationId, now)) {
+    for (StoredSubmission s : store.findByConversation(ref, now)) {
       if (endConversationOf(s, endedAt, now).isPresent()) {
         updated++;
       }
@@ -370,10 +399,10 @@ public final class SecureForms implements AutoCloseable {
       return Optional.empty();
     }
     SubmissionMetadata m = after.get().metadata();
-    emit(new FormEvent.ConversationEnded(m.id(), m.formId(), m.conversationId(), now, m.purgeAt()));
+    emit(new FormEvent.ConversationEnded(m.id(), m.formId(), host(m.conversationId(), now), now, m.purgeAt()));
     if (m.isDue(now)) {
       store.delete(m.id()).ifPresent(gone -> emit(new FormEvent.Purged(gone.id(),
-          gone.formId(), gone.conversationId(), null, now, gone.dueReason(), null)));
+          gone.formId(), host(gone.conversationId(), now), null, now, gone.dueReason(), null)));
     } else {
       purgeDueFields(after.get(), now);
     }
@@ -399,7 +428,7 @@ public final class SecureForms implements AutoCloseable {
     requireNonNull(id, "id");
     Instant now = now();
     Optional<SubmissionMetadata> gone = store.delete(id);
-    gone.ifPresent(m -> emit(new FormEvent.Purged(id, m.formId(), m.conversationId(),
+    gone.ifPresent(m -> emit(new FormEvent.Purged(id, m.formId(), host(m.conversationId(), now),
         by == null ? null : by.operatorId(), now, PurgeReason.MANUAL, null)));
     return gone.isPresent();
   }
@@ -476,7 +505,7 @@ public final class SecureForms implements AutoCloseable {
         if (earliest == null || m.purgeAt().isBefore(earliest)) {
           earliest = m.purgeAt();
         }
-        emit(new FormEvent.Purged(m.id(), m.formId(), m.conversationId(), null, now, m.dueReason(), null));
+        emit(new FormEvent.Purged(m.id(), m.formId(), host(m.conversationId(), now), null, now, m.dueReason(), null));
       }
       for (DamagedSubmission d : batch.damaged()) {
         byReason.merge(PurgeReason.DAMAGED, 1, Integer::sum);
@@ -513,6 +542,9 @@ public final class SecureForms implements AutoCloseable {
     do {
       forgotten = store.forgetEndedConversations(now, purgeBatchSize);
     } while (forgotten == purgeBatchSize);
+    // Last: every submission of an epoch whose key goes now was due before (its hard deadline is inside
+    // the window), so this only makes unreadable what the rows above no longer hold.
+    sealing.keys().destroyDue(now);
     if (purged > 0) {
       LOG.debug("purged {} due submissions and fields", purged);
     }
@@ -536,7 +568,7 @@ public final class SecureForms implements AutoCloseable {
       for (int attempt = 0; attempt < CAS_ATTEMPTS && current != null; attempt++) {
         m = current.metadata();
         byte[] env = current.envelope();
-        Set<String> present = new HashSet<>(Arrays.asList(Envelope.fieldNames(env)));
+        Set<String> present = new HashSet<>(Sealing.fieldNames(env));
         Set<String> gone = new HashSet<>(fields);
         gone.retainAll(present);
         if (gone.isEmpty()) {
@@ -545,15 +577,15 @@ public final class SecureForms implements AutoCloseable {
         boolean last = gone.size() == present.size();
         boolean done = last
             ? store.delete(m.id()).isPresent()
-            : store.replace(new StoredSubmission(m.withoutFields(gone), Envelope.withoutFields(env, gone)),
+            : store.replace(new StoredSubmission(m.withoutFields(gone), Sealing.withoutFields(env, gone)),
                 m.version());
         if (done) {
           for (String f : new TreeSet<>(gone)) {
-            emit(new FormEvent.Purged(m.id(), m.formId(), m.conversationId(), operatorId, now,
+            emit(new FormEvent.Purged(m.id(), m.formId(), host(m.conversationId(), now), operatorId, now,
                 PurgeReason.FIELD, f));
           }
           if (last) {
-            emit(new FormEvent.Purged(m.id(), m.formId(), m.conversationId(), operatorId, now,
+            emit(new FormEvent.Purged(m.id(), m.formId(), host(m.conversationId(), now), operatorId, now,
                 PurgeReason.FIELD, null));
           }
           return gone.size();
@@ -566,14 +598,14 @@ public final class SecureForms implements AutoCloseable {
       SubmissionId damaged = m.id();
       LOG.warn("submission {} has a malformed envelope ({}); purging it whole", damaged, e.getMessage());
       Optional<SubmissionMetadata> gone = store.delete(damaged);
-      gone.ifPresent(g -> emit(new FormEvent.Purged(damaged, g.formId(), g.conversationId(), operatorId, now,
+      gone.ifPresent(g -> emit(new FormEvent.Purged(damaged, g.formId(), host(g.conversationId(), now), operatorId, now,
           PurgeReason.DAMAGED, null)));
       return gone.isPresent() ? fields.size() : 0;
     }
     if (current == null) {
       return 0;
     }
-    emit(new FormEvent.PurgeFailed(m.id(), m.formId(), m.conversationId(), now, "ConcurrentModification"));
+    emit(new FormEvent.PurgeFailed(m.id(), m.formId(), host(m.conversationId(), now), now, "ConcurrentModification"));
     throw new StoreException("field purge of submission " + m.id() + " lost " + CAS_ATTEMPTS
         + " races against concurrent changes; retry later");
   }
@@ -610,6 +642,30 @@ public final class SecureForms implements AutoCloseable {
     return Optional.ofNullable(auditLog);
   }
 
+  /** The host's conversation id behind what the store keeps ({@code null} if a reference does not open). */
+  private String host(String stored, Instant now) {
+    return sealing.hostId(stored, now);
+  }
+
+  /** A submission's status as the host sees it: with its own conversation id. */
+  private SubmissionStatus statusOf(SubmissionMetadata m, Instant now) {
+    SubmissionStatus st = SubmissionStatus.of(m, now);
+    return new SubmissionStatus(st.id(), st.formId(), st.schemaVersion(), host(m.conversationId(), now),
+        st.submittedAt(), st.viewsLeft(), st.maxViews(), st.purgeAt(), st.conversationEndedAt(), st.preview());
+  }
+
+  /**
+   * Checks a host's conversation id: 1 to {@value #MAX_CONVERSATION_ID_LENGTH} characters, no control
+   * characters.
+   */
+  private static void checkConversationId(String conversationId) {
+    SubmissionMetadata.checkConversationId(conversationId);
+    if (conversationId.length() > MAX_CONVERSATION_ID_LENGTH) {
+      throw new IllegalArgumentException("conversationId must have 1 to " + MAX_CONVERSATION_ID_LENGTH
+          + " characters, got " + conversationId.length());
+    }
+  }
+
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
@@ -633,9 +689,27 @@ public final class SecureForms implements AutoCloseable {
     }
   }
 
+  /**
+   * Moves to a new key-encryption key: every live epoch key (and the lookup key behind conversation
+   * references) is re-wrapped by {@code newKek}, a compare-and-set per key, and new epoch keys are wrapped
+   * by it. O(live epochs): no submission is rewritten. Other instances keep reading while they still hold
+   * the old KEK, as long as it can still decrypt (a Tink keyset with the new key as primary and the old one
+   * kept reads both); give them the new KEK before retiring the old one. Envelope v1 submissions (written
+   * before the key hierarchy) keep needing the KEK this instance was built with.
+   *
+   * @param newKek the new key-encryption key
+   * @return how many keys this call re-wrapped (0 when another instance did it already)
+   * @throws KekUnavailableException if either KEK failed; a retry continues where this one stopped
+   */
+  public int rotateKeyEncryptionKey(Aead newKek) {
+    requireNonNull(newKek, "newKek");
+    return sealing.keys().rotate(instrumentation.kek(newKek), now());
+  }
+
   /** Stops the retention scheduler. The store is the host's to close. */
   @Override
   public void close() {
+    sealing.close();
     try {
       schedule.close();
     } catch (Exception e) {
@@ -659,6 +733,9 @@ public final class SecureForms implements AutoCloseable {
     private RetentionScheduler scheduler;
     private int purgeBatchSize;
     private Duration endedConversationMemory;
+    private EpochKeyStore epochKeyStore;
+    private Duration epochWindow;
+    private Duration epochGrace;
     private Instrumentation instrumentation;
 
     private Builder() {}
@@ -735,6 +812,61 @@ public final class SecureForms implements AutoCloseable {
     }
 
     /**
+     * Where the epoch keys live (docs/KEYS.md): required with a durable submission store. Put it outside
+     * the submissions' backup domain (a separate {@code DataSource} for {@code JdbcEpochKeyStore}), or a
+     * purge does not hold in backups. Default {@link EpochKeyStore#inMemory()} with the in-memory
+     * submission store (both go with the JVM).
+     *
+     * @param epochKeyStore the store of wrapped epoch keys
+     * @return this builder
+     */
+    public Builder epochKeyStore(EpochKeyStore epochKeyStore) {
+      requireNonNull(epochKeyStore, "epochKeyStore");
+      once(this.epochKeyStore, "epochKeyStore", this.epochKeyStore);
+      this.epochKeyStore = epochKeyStore;
+      return this;
+    }
+
+    /**
+     * The epoch window: submissions whose hard deadlines fall in one window share an epoch key, destroyed
+     * at the window's end plus the grace period. 1 minute to 1 day, whole minutes dividing a day; default
+     * 1 hour. Shorter windows erase sooner and call the KEK more often (about one call per window per
+     * instance).
+     *
+     * @param window the window length
+     * @return this builder
+     */
+    public Builder epochWindow(Duration window) {
+      requireNonNull(window, "window");
+      once(this.epochWindow, "epochWindow", this.epochWindow);
+      long m = window.toMinutes();
+      if (window.compareTo(Duration.ofMinutes(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0
+          || !window.equals(Duration.ofMinutes(m)) || 1440 % m != 0) {
+        throw new IllegalArgumentException(
+            "epochWindow must be 1 minute to 1 day in whole minutes dividing a day, got " + window);
+      }
+      this.epochWindow = window;
+      return this;
+    }
+
+    /**
+     * How long an epoch key outlives its window: the clock skew between instances and a reveal in
+     * flight. 0 to 1 hour, whole seconds; default 5 minutes.
+     *
+     * @param grace the grace period
+     * @return this builder
+     */
+    public Builder epochGrace(Duration grace) {
+      requireNonNull(grace, "grace");
+      once(this.epochGrace, "epochGrace", this.epochGrace);
+      if (grace.isNegative() || grace.compareTo(Duration.ofHours(1)) > 0 || grace.getNano() != 0) {
+        throw new IllegalArgumentException("epochGrace must be 0 to 1 hour in whole seconds, got " + grace);
+      }
+      this.epochGrace = grace;
+      return this;
+    }
+
+    /**
      * How long the store remembers that a conversation ended, so that a submission made to it afterwards
      * (a visitor's form left open) gets the end rules at once: stored with its after-conversation deadline
      * and without the fields purged at the end, or refused with {@link ConversationEndedException} when
@@ -781,6 +913,10 @@ public final class SecureForms implements AutoCloseable {
       }
       if (store == null) {
         throw new IllegalStateException("store is required (SubmissionStore.inMemory() or a JDBC store)");
+      }
+      if (epochKeyStore == null && !(store instanceof InMemorySubmissionStore)) {
+        throw new IllegalStateException("epochKeyStore is required with a durable submission store: a"
+            + " JdbcEpochKeyStore on a DataSource kept out of the submissions' backups (docs/KEYS.md)");
       }
       return new SecureForms(this);
     }

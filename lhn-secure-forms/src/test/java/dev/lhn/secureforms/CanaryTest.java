@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.crypto.tink.Aead;
+import dev.lhn.secureforms.keys.EpochKeyStore;
 import dev.lhn.secureforms.event.AuditLog;
 import dev.lhn.secureforms.event.AuditRecord;
 import dev.lhn.secureforms.event.FormEvent;
@@ -79,6 +80,8 @@ class CanaryTest {
     CapturingLogs.clear();
   }
 
+  private final EpochKeyStore epochKeys = EpochKeyStore.inMemory();
+
   private static Map<String, String> values() {
     Map<String, String> v = new HashMap<>(CANARIES);
     v.put("pan", "4929 3851 0467 2212");
@@ -93,6 +96,7 @@ class CanaryTest {
           throw new IllegalStateException("listener failed on " + e);
         })
         .auditLog(audit)
+        .epochKeyStore(epochKeys)
         .retentionScheduler(RetentionScheduler.disabled())
         .build();
   }
@@ -139,10 +143,12 @@ class CanaryTest {
       see(store.find(receipt.id(), clock.instant()).orElseThrow());
       see(store.find(receipt.id(), clock.instant()).orElseThrow().metadata());
 
-      // 4. KEK down while revealing
-      kek.down.set(true);
-      see(assertThrows(DecryptionException.class, () -> forms.reveal(receipt.id(), Viewer.of("op-1"))));
-      kek.down.set(false);
+      // 4. KEK down while an instance that has not cached the epoch key yet reveals
+      try (SecureForms cold = forms(kek, store)) {
+        kek.down.set(true);
+        see(assertThrows(KekUnavailableException.class, () -> cold.reveal(receipt.id(), Viewer.of("op-1"))));
+        kek.down.set(false);
+      }
 
       // 5. a tampered envelope
       store.corrupt.set(true);
@@ -151,7 +157,7 @@ class CanaryTest {
 
       // 6. denied by the authorizer
       try (SecureForms strict = SecureForms.builder().keyEncryptionKey(kek).store(store).clock(clock)
-          .retentionScheduler(RetentionScheduler.disabled())
+          .epochKeyStore(epochKeys).retentionScheduler(RetentionScheduler.disabled())
           .revealAuthorizer((viewer, status) -> false).build()) {
         see(assertThrows(RevealDeniedException.class, () -> strict.reveal(receipt.id(), Viewer.of("op-2"))));
       }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lhn.secureforms.keys.EpochKeyStore;
 import dev.lhn.secureforms.event.FormEvent;
 import dev.lhn.secureforms.retention.PurgeReason;
 import dev.lhn.secureforms.retention.RetentionPolicy;
@@ -47,6 +48,7 @@ class DamagedSubmissionTest {
         .clock(clock)
         .listener(events::add)
         .purgeBatchSize(2)
+        .epochKeyStore(EpochKeyStore.inMemory())
         .retentionScheduler(RetentionScheduler.disabled())
         .build();
     return forms;

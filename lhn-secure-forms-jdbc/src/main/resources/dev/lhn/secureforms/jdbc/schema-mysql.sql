@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS ${prefix}submissions (
   id                      BINARY(16)   NOT NULL,
   form_id                 VARCHAR(64)  NOT NULL,
   schema_version          INT          NOT NULL,
-  conversation_id         VARCHAR(128) NOT NULL,
+  conversation_id         VARCHAR(720) NOT NULL,
   submitted_at            BIGINT       NOT NULL,
   version                 BIGINT       NOT NULL,
   max_views               INT          NOT NULL,
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS ${prefix}submissions (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
 -- Conversations that ended, remembered for a while so that a late submission gets the end's rules at once.
 CREATE TABLE IF NOT EXISTS ${prefix}ended_conversations (
-  conversation_id VARCHAR(128) NOT NULL,
+  conversation_id VARCHAR(720) NOT NULL,
   ended_at        BIGINT       NOT NULL,
   remember_until  BIGINT       NOT NULL,
   PRIMARY KEY (conversation_id),

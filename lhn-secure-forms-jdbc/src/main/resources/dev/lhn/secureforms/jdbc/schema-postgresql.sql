@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS ${prefix}submissions (
   id                      BYTEA        NOT NULL,
   form_id                 VARCHAR(64)  NOT NULL,
   schema_version          INTEGER      NOT NULL,
-  conversation_id         VARCHAR(128) NOT NULL,
+  conversation_id         VARCHAR(720) NOT NULL,
   submitted_at            BIGINT       NOT NULL,
   version                 BIGINT       NOT NULL,
   max_views               INTEGER      NOT NULL,
@@ -34,7 +34,7 @@ CREATE INDEX IF NOT EXISTS ${prefix}submissions_field_purge_at ON ${prefix}submi
 CREATE INDEX IF NOT EXISTS ${prefix}submissions_conversation ON ${prefix}submissions (conversation_id);
 -- Conversations that ended, remembered for a while so that a late submission gets the end's rules at once.
 CREATE TABLE IF NOT EXISTS ${prefix}ended_conversations (
-  conversation_id VARCHAR(128) NOT NULL,
+  conversation_id VARCHAR(720) NOT NULL,
   ended_at        BIGINT       NOT NULL,
   remember_until  BIGINT       NOT NULL,
   CONSTRAINT ${prefix}ended_conversations_pk PRIMARY KEY (conversation_id)

@@ -25,7 +25,8 @@ import java.util.Set;
  * @param id the submission id
  * @param formId the form's id
  * @param schemaVersion the form's schema version at submit time
- * @param conversationId the host's conversation id (1 to 128 characters)
+ * @param conversationId what the store keeps for the host's conversation: a reference (see
+ *     {@link #MAX_CONVERSATION_ID_LENGTH}), 1 to 720 characters
  * @param submittedAt when it was stored
  * @param version the row version, 0 at insert, incremented by every successful claim and replace;
  *     the compare-and-set of {@link SubmissionStore#replace} compares it
@@ -56,8 +57,11 @@ public record SubmissionMetadata(
     Map<String, RetentionPolicy> fieldRetention,
     Map<String, String> preview) {
 
-  /** The longest conversation id. */
-  public static final int MAX_CONVERSATION_ID_LENGTH = 128;
+  /**
+   * The longest stored conversation id: the library stores a reference of at most 712 characters (an
+   * AES-SIV ciphertext of the host's id of at most 128 characters), never the host's id itself.
+   */
+  public static final int MAX_CONVERSATION_ID_LENGTH = 720;
 
   public SubmissionMetadata {
     requireNonNull(id, "id");
