@@ -31,11 +31,18 @@ public record SubmissionStatus(
     Instant conversationEndedAt,
     Map<String, String> preview) {
 
+  /** Copies {@code preview} into an unmodifiable map that keeps its order. */
   public SubmissionStatus {
     preview = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(preview));
   }
 
-  /** The status of stored metadata at {@code now}: fields whose own deadline passed are left out. */
+  /**
+   * The status of stored metadata at {@code now}: fields whose own deadline passed are left out.
+   *
+   * @param m the stored metadata
+   * @param now the time to judge deadlines by
+   * @return the status
+   */
   public static SubmissionStatus of(SubmissionMetadata m, Instant now) {
     java.util.LinkedHashMap<String, String> pv = new java.util.LinkedHashMap<>(m.preview());
     pv.keySet().removeAll(m.fieldsDue(now));

@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  * @param message an English sentence for the visitor or the log, without the value
  */
 public record Violation(String field, String rule, String message) {
+  /** Checks that no component is null. */
   public Violation {
     requireNonNull(field, "field");
     requireNonNull(rule, "rule");

@@ -18,6 +18,7 @@ public record AuditRecord(long sequence, String eventJson, String previousHash, 
   /** The previous hash of the first record. */
   public static final String GENESIS = HexFormat.of().formatHex(new byte[32]);
 
+  /** Checks that no text component is null. */
   public AuditRecord {
     requireNonNull(eventJson, "eventJson");
     requireNonNull(previousHash, "previousHash");

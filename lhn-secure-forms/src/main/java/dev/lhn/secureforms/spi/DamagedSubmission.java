@@ -14,6 +14,7 @@ import dev.lhn.secureforms.SubmissionId;
  *     have 1 to 1048576 bytes, got 0"})
  */
 public record DamagedSubmission(SubmissionId id, String problem) {
+  /** Checks that no component is null. */
   public DamagedSubmission {
     requireNonNull(id, "id");
     requireNonNull(problem, "problem");
