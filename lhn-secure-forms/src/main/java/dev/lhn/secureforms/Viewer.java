@@ -10,7 +10,12 @@ import static java.util.Objects.requireNonNull;
  *     unpaired surrogate characters
  */
 public record Viewer(String operatorId) {
-  /** Checks {@code operatorId} against the rules above. */
+  /**
+   * Checks {@code operatorId} against the rules above.
+   *
+   * @param operatorId 1 to 128 characters, not blank; no control, format (bidirectional), line-separator or
+   *     unpaired surrogate characters
+   */
   public Viewer {
     requireNonNull(operatorId, "operatorId");
     if (operatorId.isEmpty() || operatorId.length() > 128) {

@@ -31,7 +31,13 @@ public record RetentionPolicy(Duration maxAge, Duration afterConversationEnd) {
   /** A form's default: due 24 hours after submission; the conversation's end does not matter. */
   public static final RetentionPolicy DEFAULT = new RetentionPolicy(DEFAULT_MAX_AGE, null);
 
-  /** Checks every duration against the rules above. */
+  /**
+   * Checks every duration against the rules above.
+   *
+   * @param maxAge how long after submission the data is due, or {@code null} for no age limit (fields only)
+   * @param afterConversationEnd how long after the conversation ends the data is due, {@code Duration.ZERO}
+   *     for the moment it ends, or {@code null} when the conversation's end does not matter
+   */
   public RetentionPolicy {
     if (maxAge != null && (maxAge.isNegative() || maxAge.isZero() || maxAge.compareTo(LONGEST_MAX_AGE) > 0)) {
       throw new IllegalArgumentException(

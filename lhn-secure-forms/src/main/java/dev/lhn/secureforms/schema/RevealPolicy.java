@@ -19,7 +19,13 @@ public record RevealPolicy(int maxViews, Duration windowAfterFirstView) {
   /** The longest window: 366 days, as {@link dev.lhn.secureforms.retention.RetentionPolicy#LONGEST_MAX_AGE}. */
   public static final Duration LONGEST_WINDOW = dev.lhn.secureforms.retention.RetentionPolicy.LONGEST_MAX_AGE;
 
-  /** Checks both components against the rules above. */
+  /**
+   * Checks both components against the rules above.
+   *
+   * @param maxViews 1 to {@value #MAX_VIEWS}
+   * @param windowAfterFirstView how long after the first view further views are allowed (1 ms to {@link
+   *     #LONGEST_WINDOW}, whole milliseconds), or {@code null}
+   */
   public RevealPolicy {
     if (maxViews < 1 || maxViews > MAX_VIEWS) {
       throw new IllegalArgumentException("maxViews must be 1 to " + MAX_VIEWS + ", got " + maxViews);

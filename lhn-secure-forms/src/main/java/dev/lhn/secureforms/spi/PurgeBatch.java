@@ -14,7 +14,12 @@ import java.util.List;
 public record PurgeBatch(List<SubmissionMetadata> purged, List<DamagedSubmission> damaged) {
   private static final PurgeBatch EMPTY = new PurgeBatch(List.of(), List.of());
 
-  /** Copies both lists; neither may be null. */
+  /**
+   * Copies both lists; neither may be null.
+   *
+   * @param purged the metadata of the submissions purged, as it was at the purge
+   * @param damaged the rows purged that could not be decoded, with what was wrong with each
+   */
   public PurgeBatch {
     purged = List.copyOf(requireNonNull(purged, "purged"));
     damaged = List.copyOf(requireNonNull(damaged, "damaged"));

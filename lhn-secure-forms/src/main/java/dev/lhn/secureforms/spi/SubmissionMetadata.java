@@ -59,7 +59,26 @@ public record SubmissionMetadata(
   /** The longest conversation id. */
   public static final int MAX_CONVERSATION_ID_LENGTH = 128;
 
-  /** Checks every component against the rules above. */
+  /**
+   * Checks every component against the rules above.
+   *
+   * @param id the submission id
+   * @param formId the form's id
+   * @param schemaVersion the form's schema version at submit time
+   * @param conversationId the host's conversation id (1 to 128 characters)
+   * @param submittedAt when it was stored
+   * @param version the row version, 0 at insert, incremented by every successful claim and replace; the
+   *     compare-and-set of {@link SubmissionStore#replace} compares it
+   * @param maxViews the views the form allowed at submit time
+   * @param viewsLeft views left, 1 to {@code maxViews} (a submission with no view left is deleted)
+   * @param revealWindow how long after the first view further views are allowed, or {@code null}
+   * @param expiresAt {@code submittedAt} plus the form's maximum age: the latest possible deadline
+   * @param purgeAt the current deadline of the whole submission, never after {@code expiresAt}
+   * @param purgeAfterConversationEnd the form's offset after the conversation's end, or {@code null}
+   * @param conversationEndedAt when the conversation ended, or {@code null} while it goes on
+   * @param fieldRetention the fields that have a retention of their own and are still stored
+   * @param preview masked previews by field name, in form order, of the fields still stored
+   */
   public SubmissionMetadata {
     requireNonNull(id, "id");
     requireNonNull(formId, "formId");
