@@ -12,6 +12,7 @@ public class ConversationEndedException extends SecureFormsException {
   private static final long serialVersionUID = 1L;
   /** The form that was submitted. */
   private final String formId;
+  /** When the conversation ended. */
   private final Instant endedAt;
 
   /**
