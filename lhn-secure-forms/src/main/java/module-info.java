@@ -3,7 +3,8 @@
  * numbers, health data and identity numbers collected through secure forms in chat and help-desk products.
  */
 module dev.lhn.secureforms {
-  requires com.google.crypto.tink;
+  // transitive: SecureForms.Builder.keyEncryptionKey takes Tink's Aead, so a module that calls it must read Tink
+  requires transitive com.google.crypto.tink;
   requires com.fasterxml.jackson.core;
   requires org.slf4j;
   // Optional (#15): only dev.lhn.secureforms.Observations links it, and only when the builder is given a registry.

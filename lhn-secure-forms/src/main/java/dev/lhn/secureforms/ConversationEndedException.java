@@ -10,9 +10,17 @@ import java.time.Instant;
  */
 public class ConversationEndedException extends SecureFormsException {
   private static final long serialVersionUID = 1L;
+  /** The form that was submitted. */
   private final String formId;
+  /** When the conversation ended. */
   private final Instant endedAt;
 
+  /**
+   * A refused submission of {@code formId} into a conversation that ended at {@code endedAt}.
+   *
+   * @param formId the form that was submitted
+   * @param endedAt when the conversation ended
+   */
   public ConversationEndedException(String formId, Instant endedAt) {
     super("form '" + formId + "' was submitted after its conversation ended (at " + endedAt
         + "), and the form keeps nothing past that end: nothing was stored");
@@ -20,12 +28,16 @@ public class ConversationEndedException extends SecureFormsException {
     this.endedAt = endedAt;
   }
 
-  /** The form that was submitted. */
+  /** {@return the form that was submitted} */
   public String formId() {
     return formId;
   }
 
-  /** When the conversation ended. */
+  /**
+   * When the conversation ended.
+   *
+   * @return the end time the store recorded
+   */
   public Instant endedAt() {
     return endedAt;
   }

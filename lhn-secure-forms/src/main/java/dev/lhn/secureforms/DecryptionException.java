@@ -12,6 +12,11 @@ package dev.lhn.secureforms;
 public final class DecryptionException extends SecureFormsException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An envelope that could not be opened.
+   *
+   * @param message names the failing part; never key, ciphertext or plaintext bytes
+   */
   public DecryptionException(String message) {
     super(message);
   }

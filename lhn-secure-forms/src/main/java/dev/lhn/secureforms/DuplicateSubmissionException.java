@@ -4,6 +4,11 @@ package dev.lhn.secureforms;
 public final class DuplicateSubmissionException extends StoreException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An insert of an id the store already holds.
+   *
+   * @param id the duplicate id
+   */
   public DuplicateSubmissionException(SubmissionId id) {
     super("submission " + id + " already exists");
   }

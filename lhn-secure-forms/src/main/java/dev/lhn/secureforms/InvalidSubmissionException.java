@@ -9,9 +9,16 @@ import java.util.stream.Collectors;
  */
 public final class InvalidSubmissionException extends SecureFormsException {
   private static final long serialVersionUID = 1L;
+  /** The form whose rules were broken. */
   private final String formId;
   private final transient List<Violation> violations;
 
+  /**
+   * A rejected submission of {@code formId}.
+   *
+   * @param formId the form
+   * @param violations every broken rule, at least one; copied
+   */
   public InvalidSubmissionException(String formId, List<Violation> violations) {
     super(message(formId, violations));
     this.formId = formId;
@@ -27,16 +34,22 @@ public final class InvalidSubmissionException extends SecureFormsException {
         + violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
   }
 
+  /** {@return the form whose rules were broken} */
   public String formId() {
     return formId;
   }
 
-  /** The broken rules, in field order, at least one. */
+  /** {@return the broken rules, in field order, at least one} */
   public List<Violation> violations() {
     return violations;
   }
 
-  /** The violations of one field, possibly empty. */
+  /**
+   * The violations of one field, possibly empty.
+   *
+   * @param field a field name
+   * @return that field's violations, in order
+   */
   public List<Violation> violationsOf(String field) {
     return violations.stream().filter(v -> v.field().equals(field)).toList();
   }

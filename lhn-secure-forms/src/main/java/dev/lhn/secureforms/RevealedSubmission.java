@@ -34,29 +34,37 @@ public final class RevealedSubmission implements AutoCloseable {
     this.values = values;
   }
 
+  /** {@return the submission's id} */
   public SubmissionId id() {
     return id;
   }
 
+  /** {@return the submission's form} */
   public String formId() {
     return formId;
   }
 
+  /** {@return the host's conversation the submission belongs to} */
   public String conversationId() {
     return conversationId;
   }
 
-  /** Views left after this one; 0 when this view purged the submission. */
+  /** {@return views left after this one; 0 when this view purged the submission} */
   public int viewsLeft() {
     return viewsLeft;
   }
 
-  /** The revealed fields' names, in form order. */
+  /** {@return the revealed fields' names, in form order} */
   public Set<String> fieldNames() {
     return new LinkedHashSet<>(Arrays.asList(names));
   }
 
-  /** Whether {@code field} was revealed. */
+  /**
+   * Whether {@code field} was revealed.
+   *
+   * @param field a field name
+   * @return {@code true} if the field is among {@link #fieldNames()}
+   */
   public boolean has(String field) {
     return indexOf(field) >= 0;
   }
@@ -65,6 +73,8 @@ public final class RevealedSubmission implements AutoCloseable {
    * The value of a field as a string. Strings cannot be wiped; where the value goes straight to a socket
    * or a payment API, prefer {@link #utf8(String)} or {@link #chars(String)} and wipe the copy.
    *
+   * @param field a revealed field's name
+   * @return the plaintext value
    * @throws NoSuchElementException if the field was not revealed
    * @throws IllegalStateException after {@link #close()}
    */
@@ -72,12 +82,22 @@ public final class RevealedSubmission implements AutoCloseable {
     return new String(raw(field), StandardCharsets.UTF_8);
   }
 
-  /** A copy of the value as UTF-8 bytes; the caller owns and should wipe it. */
+  /**
+   * A copy of the value as UTF-8 bytes; the caller owns and should wipe it.
+   *
+   * @param field a revealed field's name
+   * @return a fresh array the caller owns
+   */
   public byte[] utf8(String field) {
     return raw(field).clone();
   }
 
-  /** A copy of the value as characters; the caller owns and should wipe it. */
+  /**
+   * A copy of the value as characters; the caller owns and should wipe it.
+   *
+   * @param field a revealed field's name
+   * @return a fresh array the caller owns
+   */
   public char[] chars(String field) {
     CharBuffer cb = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(raw(field)));
     char[] out = Arrays.copyOfRange(cb.array(), cb.position(), cb.limit());
@@ -105,7 +125,7 @@ public final class RevealedSubmission implements AutoCloseable {
     return -1;
   }
 
-  /** Whether {@link #close()} was called. */
+  /** {@return whether {@link #close()} was called} */
   public boolean isClosed() {
     return closed;
   }

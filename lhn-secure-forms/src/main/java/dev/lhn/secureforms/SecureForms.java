@@ -106,11 +106,7 @@ public final class SecureForms implements AutoCloseable {
     this.schedule = scheduler.start(this::purgeDue);
   }
 
-  /**
-   * Starts a builder; {@link Builder#keyEncryptionKey} and {@link Builder#store} are required.
-   *
-   * @return a new builder
-   */
+  /** {@return a new builder; the key-encryption key and the store are required} */
   public static Builder builder() {
     return new Builder();
   }
@@ -202,6 +198,7 @@ public final class SecureForms implements AutoCloseable {
   /**
    * The masked status of a submission: never decrypts, never takes a view.
    *
+   * @param id the submission
    * @return empty if the submission is gone or due
    */
   public Optional<SubmissionStatus> status(SubmissionId id) {
@@ -233,6 +230,8 @@ public final class SecureForms implements AutoCloseable {
    * decrypts inside the same store operation; the view counts only if decryption succeeded. The last
    * allowed view purges the submission.
    *
+   * @param id the submission
+   * @param viewer the operator asking, passed to the {@link RevealAuthorizer} and recorded in the events
    * @return the plaintext (close it), or empty if the submission is gone, due, or was just taken by a
    *     concurrent reveal
    * @throws RevealDeniedException if the authorizer refused (or failed); nothing was consumed
@@ -368,6 +367,7 @@ public final class SecureForms implements AutoCloseable {
    * and remembered for {@link Builder#endedConversationMemory}, so that submissions made to the
    * conversation afterwards, on any instance, get the same rules at once.
    *
+   * @param conversationId the host's conversation
    * @return how many submissions of the conversation were updated
    */
   public int conversationEnded(String conversationId) {
@@ -412,6 +412,7 @@ public final class SecureForms implements AutoCloseable {
   /**
    * Purges a whole submission now, due or not.
    *
+   * @param id the submission
    * @return whether it existed
    */
   public boolean purge(SubmissionId id) {
@@ -421,6 +422,7 @@ public final class SecureForms implements AutoCloseable {
   /**
    * Purges a whole submission now, due or not, on behalf of an operator (recorded in the event).
    *
+   * @param id the submission
    * @param by who purged it, or {@code null}
    * @return whether it existed
    */
@@ -438,6 +440,8 @@ public final class SecureForms implements AutoCloseable {
    * without any key: the field's ciphertext is dropped from the envelope. Purging the last field purges
    * the submission.
    *
+   * @param id the submission
+   * @param field the field's name
    * @return whether the field was stored (and is now gone)
    */
   public boolean purgeField(SubmissionId id, String field) {
@@ -448,7 +452,10 @@ public final class SecureForms implements AutoCloseable {
    * Purges one field now on behalf of an operator (recorded in the event); see
    * {@link #purgeField(SubmissionId, String)}.
    *
+   * @param id the submission
+   * @param field the field's name
    * @param by who purged it, or {@code null}
+   * @return whether the field was stored (and is now gone)
    */
   public boolean purgeField(SubmissionId id, String field, Viewer by) {
     requireNonNull(id, "id");
@@ -637,7 +644,7 @@ public final class SecureForms implements AutoCloseable {
 
   // ------------------------------------------------------------------ plumbing
 
-  /** The audit log, if one was configured. */
+  /** {@return the audit log, if one was configured} */
   public Optional<AuditLog> auditLog() {
     return Optional.ofNullable(auditLog);
   }
@@ -744,6 +751,9 @@ public final class SecureForms implements AutoCloseable {
      * The key-encryption key that wraps every submission's data key: a Tink {@link Aead}, from a KMS
      * ({@code KmsClient.getAead}) or a local keyset that is itself encrypted. Required. Keep it out of the
      * database that holds the submissions.
+     *
+     * @param kek the key-encryption key
+     * @return this builder
      */
     public Builder keyEncryptionKey(Aead kek) {
       requireNonNull(kek, "kek");
@@ -752,7 +762,12 @@ public final class SecureForms implements AutoCloseable {
       return this;
     }
 
-    /** Where submissions live. Required. */
+    /**
+     * Where submissions live. Required.
+     *
+     * @param store the store
+     * @return this builder
+     */
     public Builder store(SubmissionStore store) {
       requireNonNull(store, "store");
       once(this.store, "store", this.store);
@@ -760,7 +775,12 @@ public final class SecureForms implements AutoCloseable {
       return this;
     }
 
-    /** The clock; default {@link InstantSource#system()}. Tests pass a manual clock. */
+    /**
+     * The clock; default {@link InstantSource#system()}. Tests pass a manual clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(InstantSource clock) {
       requireNonNull(clock, "clock");
       once(this.clock, "clock", this.clock);
@@ -768,14 +788,24 @@ public final class SecureForms implements AutoCloseable {
       return this;
     }
 
-    /** Adds a listener that receives every event (metadata only). */
+    /**
+     * Adds a listener that receives every event (metadata only).
+     *
+     * @param listener the listener; its exceptions are logged and swallowed
+     * @return this builder
+     */
     public Builder listener(FormEventListener listener) {
       requireNonNull(listener, "listener");
       listeners.add(listener);
       return this;
     }
 
-    /** Where every event is also appended, hash-chained; default none. */
+    /**
+     * Where every event is also appended, hash-chained; default none.
+     *
+     * @param auditLog the audit log
+     * @return this builder
+     */
     public Builder auditLog(AuditLog auditLog) {
       requireNonNull(auditLog, "auditLog");
       once(this.auditLog, "auditLog", this.auditLog);
@@ -783,7 +813,12 @@ public final class SecureForms implements AutoCloseable {
       return this;
     }
 
-    /** Asked before every reveal; default {@link RevealAuthorizer#ALLOW_ALL}. */
+    /**
+     * Asked before every reveal; default {@link RevealAuthorizer#ALLOW_ALL}.
+     *
+     * @param authorizer the authorizer
+     * @return this builder
+     */
     public Builder revealAuthorizer(RevealAuthorizer authorizer) {
       requireNonNull(authorizer, "authorizer");
       once(this.authorizer, "revealAuthorizer", this.authorizer);
@@ -791,7 +826,12 @@ public final class SecureForms implements AutoCloseable {
       return this;
     }
 
-    /** What triggers {@link SecureForms#purgeDue()}; default {@link RetentionScheduler#defaults()}. */
+    /**
+     * What triggers {@link SecureForms#purgeDue()}; default {@link RetentionScheduler#defaults()}.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
     public Builder retentionScheduler(RetentionScheduler scheduler) {
       requireNonNull(scheduler, "scheduler");
       once(this.scheduler, "retentionScheduler", this.scheduler);
@@ -799,7 +839,12 @@ public final class SecureForms implements AutoCloseable {
       return this;
     }
 
-    /** Rows per purge batch, 1 to 10,000; default 1,000. */
+    /**
+     * Rows per purge batch, 1 to 10,000; default 1,000.
+     *
+     * @param purgeBatchSize rows per batch, 1 to 10,000
+     * @return this builder
+     */
     public Builder purgeBatchSize(int purgeBatchSize) {
       if (this.purgeBatchSize != 0) {
         throw new IllegalStateException("purgeBatchSize was already set to " + this.purgeBatchSize);
@@ -872,6 +917,9 @@ public final class SecureForms implements AutoCloseable {
      * and without the fields purged at the end, or refused with {@link ConversationEndedException} when
      * nothing of it would be kept. 1 minute to 366 days, whole milliseconds; default 7 days. A help desk
      * that reopens a conversation should give the reopened part a new conversation id.
+     *
+     * @param memory how long an ended conversation is remembered
+     * @return this builder
      */
     public Builder endedConversationMemory(Duration memory) {
       requireNonNull(memory, "memory");
@@ -905,6 +953,7 @@ public final class SecureForms implements AutoCloseable {
     /**
      * Builds the instance and starts its retention scheduler.
      *
+     * @return the instance, its retention scheduler started
      * @throws IllegalStateException if the key-encryption key or the store is missing
      */
     public SecureForms build() {

@@ -11,10 +11,21 @@ package dev.lhn.secureforms;
 public class SecureFormsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A failure described by {@code message}.
+   *
+   * @param message what failed; never a value, key or ciphertext
+   */
   public SecureFormsException(String message) {
     super(message);
   }
 
+  /**
+   * A failure described by {@code message}, with its cause.
+   *
+   * @param message what failed; never a value, key or ciphertext
+   * @param cause the cause; only one whose message cannot carry a value
+   */
   public SecureFormsException(String message, Throwable cause) {
     super(message, cause);
   }

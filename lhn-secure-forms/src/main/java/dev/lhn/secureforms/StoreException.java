@@ -7,17 +7,32 @@ package dev.lhn.secureforms;
  */
 public class StoreException extends SecureFormsException {
   private static final long serialVersionUID = 1L;
+  /** The SQL state of the underlying database error, or {@code null}. */
   private final String sqlState;
 
+  /**
+   * A store failure without an SQL state.
+   *
+   * @param message what failed; never a bind value or envelope byte
+   */
   public StoreException(String message) {
     this(message, null, null);
   }
 
+  /**
+   * A store failure with the database's SQL state.
+   *
+   * @param message what failed; never a bind value or envelope byte
+   * @param sqlState the SQL state, or {@code null}
+   */
   public StoreException(String message, String sqlState) {
     this(message, sqlState, null);
   }
 
   /**
+   *
+   * @param message what failed; never a bind value or envelope byte
+   * @param sqlState the SQL state, or {@code null}
    * @param cause attach only causes whose messages cannot carry bind values; JDBC stores should pass
    *     {@code null} and copy the SQL state instead.
    */
@@ -26,7 +41,7 @@ public class StoreException extends SecureFormsException {
     this.sqlState = sqlState;
   }
 
-  /** The SQL state of the underlying database error, or {@code null}. */
+  /** {@return the SQL state of the underlying database error, or {@code null}} */
   public String sqlState() {
     return sqlState;
   }

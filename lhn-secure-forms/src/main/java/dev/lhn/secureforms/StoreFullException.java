@@ -4,6 +4,11 @@ package dev.lhn.secureforms;
 public final class StoreFullException extends StoreException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A store at its bound.
+   *
+   * @param message names the bound
+   */
   public StoreFullException(String message) {
     super(message);
   }

@@ -32,7 +32,12 @@ public final class SubmissionId implements Comparable<SubmissionId> {
     this.lo = lo;
   }
 
-  /** A fresh id from the given CSPRNG. */
+  /**
+   * A fresh id from the given CSPRNG.
+   *
+   * @param random a cryptographically strong generator
+   * @return a new random id
+   */
   public static SubmissionId random(SecureRandom random) {
     requireNonNull(random, "random");
     byte[] b = new byte[BYTES];
@@ -40,7 +45,12 @@ public final class SubmissionId implements Comparable<SubmissionId> {
     return fromBytes(b);
   }
 
-  /** The id whose binary form is these 16 bytes. */
+  /**
+   * The id whose binary form is these 16 bytes.
+   *
+   * @param bytes exactly {@link #BYTES} bytes; copied
+   * @return the id
+   */
   public static SubmissionId fromBytes(byte[] bytes) {
     requireNonNull(bytes, "bytes");
     if (bytes.length != BYTES) {
@@ -53,6 +63,8 @@ public final class SubmissionId implements Comparable<SubmissionId> {
   /**
    * Parses the 22-character text form.
    *
+   * @param text the canonical text form
+   * @return the id
    * @throws IllegalArgumentException if {@code text} is not exactly a canonical text form; the message
    *     quotes at most the first 40 characters of the input (ids are not secret)
    */
@@ -78,12 +90,17 @@ public final class SubmissionId implements Comparable<SubmissionId> {
     return new IllegalArgumentException("invalid submission id '" + shown + "': " + rule);
   }
 
-  /** The 16-byte binary form (a fresh copy). */
+  /** {@return the 16-byte binary form (a fresh copy)} */
   public byte[] toBytes() {
     return ByteBuffer.allocate(BYTES).putLong(hi).putLong(lo).array();
   }
 
-  /** Writes the 16-byte binary form into {@code dst} at {@code offset}. */
+  /**
+   * Writes the 16-byte binary form into {@code dst} at {@code offset}.
+   *
+   * @param dst the destination array
+   * @param offset where the 16 bytes start in {@code dst}
+   */
   public void writeTo(byte[] dst, int offset) {
     for (int i = 0; i < 8; i++) {
       dst[offset + i] = (byte) (hi >>> (56 - 8 * i));

@@ -31,11 +31,31 @@ public record SubmissionStatus(
     Instant conversationEndedAt,
     Map<String, String> preview) {
 
+  /**
+   * Copies {@code preview} into an unmodifiable map that keeps its order.
+   *
+   * @param id the submission
+   * @param formId its form
+   * @param schemaVersion the form's version at submit time
+   * @param conversationId the host's conversation
+   * @param submittedAt when it was submitted
+   * @param viewsLeft how many reveals remain
+   * @param maxViews how many reveals the form allowed
+   * @param purgeAt when the whole submission is due for purge (the earliest deadline known now)
+   * @param conversationEndedAt when its conversation ended, or {@code null}
+   * @param preview masked previews by field name, in form order, of the fields still revealable
+   */
   public SubmissionStatus {
     preview = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(preview));
   }
 
-  /** The status of stored metadata at {@code now}: fields whose own deadline passed are left out. */
+  /**
+   * The status of stored metadata at {@code now}: fields whose own deadline passed are left out.
+   *
+   * @param m the stored metadata
+   * @param now the time to judge deadlines by
+   * @return the status
+   */
   public static SubmissionStatus of(SubmissionMetadata m, Instant now) {
     java.util.LinkedHashMap<String, String> pv = new java.util.LinkedHashMap<>(m.preview());
     pv.keySet().removeAll(m.fieldsDue(now));

@@ -10,6 +10,12 @@ import static java.util.Objects.requireNonNull;
  *     unpaired surrogate characters
  */
 public record Viewer(String operatorId) {
+  /**
+   * Checks {@code operatorId} against the rules above.
+   *
+   * @param operatorId 1 to 128 characters, not blank; no control, format (bidirectional), line-separator or
+   *     unpaired surrogate characters
+   */
   public Viewer {
     requireNonNull(operatorId, "operatorId");
     if (operatorId.isEmpty() || operatorId.length() > 128) {
@@ -27,6 +33,11 @@ public record Viewer(String operatorId) {
     }
   }
 
+  /**
+   * {@return the viewer with this operator id}
+   *
+   * @param operatorId the host's operator id
+   */
   public static Viewer of(String operatorId) {
     return new Viewer(operatorId);
   }

@@ -12,6 +12,13 @@ import static java.util.Objects.requireNonNull;
  * @param message an English sentence for the visitor or the log, without the value
  */
 public record Violation(String field, String rule, String message) {
+  /**
+   * Checks that no component is null.
+   *
+   * @param field the field name, or {@code "*"} for a rule about the whole submission
+   * @param rule the rule code, stable across releases (documented in the README)
+   * @param message an English sentence for the visitor or the log, without the value
+   */
   public Violation {
     requireNonNull(field, "field");
     requireNonNull(rule, "rule");

@@ -25,7 +25,7 @@ public enum Dialect {
     this.schemaFile = schemaFile;
   }
 
-  /** The product name the database reports, such as {@code "PostgreSQL"}. */
+  /** {@return the product name the database reports, such as {@code "PostgreSQL"}} */
   public String productName() {
     return productName;
   }
@@ -33,6 +33,8 @@ public enum Dialect {
   /**
    * Where the DDL of this dialect lives in the jar, such as
    * {@code dev/lhn/secureforms/jdbc/schema-postgresql.sql}; {@link JdbcSubmissionStore#ddl} returns its text.
+   *
+   * @return the DDL resource path
    */
   public String schemaResource() {
     return "dev/lhn/secureforms/jdbc/" + schemaFile;

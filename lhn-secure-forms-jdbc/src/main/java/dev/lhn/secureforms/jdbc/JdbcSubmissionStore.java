@@ -85,7 +85,13 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     this.sql = new Sql(dialect, tablePrefix, databaseClock, skipLocked);
   }
 
-  /** A builder for a store on {@code dataSource}. */
+  /**
+   * A builder for a store on {@code dataSource}.
+   *
+   * @param dataSource the application's pool; the store borrows a connection per operation and never
+   *     closes the pool
+   * @return a new builder
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(requireNonNull(dataSource, "dataSource"));
   }
@@ -94,6 +100,9 @@ public final class JdbcSubmissionStore implements SubmissionStore {
    * The DDL of schema version {@value #SCHEMA_VERSION} for {@code dialect} with {@code tablePrefix} filled
    * in: what {@link Builder#createSchema()} runs, for those who create tables with their own tools.
    *
+   * @param dialect the database
+   * @param tablePrefix the prefix of the table and index names
+   * @return the DDL statements, ready to run
    * @throws IllegalArgumentException if the prefix does not match {@code [a-z_][a-z0-9_]{0,30}}
    */
   public static String ddl(Dialect dialect, String tablePrefix) {
@@ -101,12 +110,16 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     return JdbcSchema.ddl(dialect.schemaResource(), tablePrefix);
   }
 
-  /** The database this store speaks to. */
+  /** {@return the database this store speaks to} */
   public Dialect dialect() {
     return dialect;
   }
 
-  /** The table this store keeps submissions in: the prefix followed by {@code submissions}. */
+  /**
+   * The table this store keeps submissions in: the prefix followed by {@code submissions}.
+   *
+   * @return the table name
+   */
   public String tableName() {
     return sql.table;
   }
@@ -733,6 +746,9 @@ public final class JdbcSubmissionStore implements SubmissionStore {
      * The prefix of the table name ({@code <prefix>submissions}) and its indexes: {@code [a-z_][a-z0-9_]{0,30}},
      * default {@value JdbcSubmissionStore#DEFAULT_TABLE_PREFIX}. Qualify the schema through the connection
      * (PostgreSQL {@code currentSchema}, the database in a MariaDB URL), not here.
+     *
+     * @param tablePrefix lower-case letters, digits and underscores, matching {@code [a-z_][a-z0-9_]{0,30}}
+     * @return this builder
      */
     public Builder tablePrefix(String tablePrefix) {
       options.tablePrefix(tablePrefix);
@@ -742,6 +758,8 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     /**
      * Creates the table and its indexes with the bundled DDL ({@link JdbcSubmissionStore#ddl}) if the table
      * is missing. Never alters an existing table (see {@code migration/README.md} in the jar).
+     *
+     * @return this builder
      */
     public Builder createSchema() {
       options.createSchema();
@@ -752,6 +770,8 @@ public final class JdbcSubmissionStore implements SubmissionStore {
      * Makes {@link JdbcSubmissionStore#purgeDue} decide what is due by the database's clock instead of the
      * {@code now} it is passed: for fleets whose application clocks may be skewed. Reads ({@code find},
      * {@code claim}) still use the application's {@code now}.
+     *
+     * @return this builder
      */
     public Builder useDatabaseClock() {
       if (useDatabaseClock) {
@@ -764,6 +784,9 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     /**
      * Skips detection and speaks {@code dialect}: for databases that report another product name (a
      * PostgreSQL-compatible service, a proxy). Rarely needed.
+     *
+     * @param dialect the SQL dialect to use
+     * @return this builder
      */
     public Builder dialect(Dialect dialect) {
       options.dialect(dialect);
@@ -774,6 +797,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
      * Connects once: detects the database, creates the table if asked, and checks that the table has every
      * column this release reads.
      *
+     * @return the store, ready to use
      * @throws IllegalStateException if the database is not PostgreSQL, MariaDB, MySQL or H2 (naming the
      *     product), or the table is missing or incomplete (naming the table and the DDL file)
      * @throws StoreException if the database fails

@@ -74,18 +74,26 @@ public abstract class SubmissionStoreCompatibilityKit {
   /**
    * A fresh, empty store for one test. Called before every test; the store must not share submissions
    * with any store returned earlier.
+   *
+   * @return a new, empty store
    */
   protected abstract SubmissionStore createStore();
 
-  /** Called after every test with the store {@link #createStore()} returned; release it here. */
+  /**
+   * Called after every test with the store {@link #createStore()} returned; release it here.
+   *
+   * @param store the store the test used
+   */
   protected void dropStore(SubmissionStore store) {}
 
+  /** Creates the store for the next test through {@link #createStore()}. */
   @BeforeEach
   protected final void createStoreForKit() {
     store = createStore();
     assertNotNull(store, "createStore() returned null");
   }
 
+  /** Hands the test's store to {@link #dropStore(SubmissionStore)}. */
   @AfterEach
   protected final void dropStoreForKit() {
     if (store != null) {
@@ -95,7 +103,7 @@ public abstract class SubmissionStoreCompatibilityKit {
     }
   }
 
-  /** The store of the running test. */
+  /** {@return the store of the running test} */
   protected final SubmissionStore store() {
     return store;
   }

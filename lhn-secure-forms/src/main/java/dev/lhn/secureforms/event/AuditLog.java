@@ -19,36 +19,55 @@ import java.util.List;
  */
 public interface AuditLog {
 
-  /** A thread-safe in-memory audit log, for tests and single-process demos. */
+  /**
+   * A thread-safe in-memory audit log, for tests and single-process demos.
+   *
+   * @return a new, empty log
+   */
   static AuditLog inMemory() {
     return new InMemoryAuditLog();
   }
 
-  /** Appends an event and returns its record. */
+  /**
+   * Appends an event and returns its record.
+   *
+   * @param event the event
+   * @return the record appended, chained to the previous one
+   */
   AuditRecord append(FormEvent event);
 
-  /** All records, in order. */
+  /** {@return all records, in order} */
   List<AuditRecord> records();
 
-  /** The hash of the last record, or {@link AuditRecord#GENESIS} when empty. */
+  /** {@return the hash of the last record, or {@link AuditRecord#GENESIS} when empty} */
   default String head() {
     List<AuditRecord> r = records();
     return r.isEmpty() ? AuditRecord.GENESIS : r.get(r.size() - 1).hash();
   }
 
-  /** Verifies this log's whole chain. */
+  /**
+   * Verifies this log's whole chain.
+   *
+   * @return the outcome: valid, or where and why the chain breaks
+   */
   default Verification verify() {
     return verify(records());
   }
 
   /** The outcome of verifying a chain: valid, or the first sequence position where it breaks and why. */
   record Verification(boolean valid, long brokenAt, String problem) {
+    /** {@return the outcome of a chain that verified} */
     public static Verification ok() {
       return new Verification(true, -1, null);
     }
   }
 
-  /** Verifies a chain of records, as read back from any storage. */
+  /**
+   * Verifies a chain of records, as read back from any storage.
+   *
+   * @param records the records in sequence order
+   * @return the outcome: valid, or the first position where the chain breaks and why
+   */
   static Verification verify(List<AuditRecord> records) {
     requireNonNull(records, "records");
     String previous = AuditRecord.GENESIS;
@@ -69,7 +88,14 @@ public interface AuditLog {
     return Verification.ok();
   }
 
-  /** The chain hash of one record. */
+  /**
+   * The chain hash of one record.
+   *
+   * @param previousHash the previous record's hash (hex), {@link AuditRecord#GENESIS} for the first
+   * @param sequence the record's position, from 0
+   * @param eventJson the event as JSON
+   * @return SHA-256 over the previous hash, the sequence and the event, in hex
+   */
   static String hash(String previousHash, long sequence, String eventJson) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");

@@ -18,6 +18,14 @@ public record AuditRecord(long sequence, String eventJson, String previousHash, 
   /** The previous hash of the first record. */
   public static final String GENESIS = HexFormat.of().formatHex(new byte[32]);
 
+  /**
+   * Checks that no text component is null.
+   *
+   * @param sequence 0, 1, 2, ... without gaps
+   * @param eventJson the event's {@link FormEvent#toJson()}, the exact text that was hashed
+   * @param previousHash the previous record's hash (hex), or 64 zeros for the first
+   * @param hash this record's hash (hex)
+   */
   public AuditRecord {
     requireNonNull(eventJson, "eventJson");
     requireNonNull(previousHash, "previousHash");

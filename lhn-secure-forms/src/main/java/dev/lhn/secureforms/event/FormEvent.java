@@ -17,27 +17,43 @@ import java.time.Instant;
  * to its webhooks and what the {@link AuditLog} hashes.
  */
 public sealed interface FormEvent {
-  /** The submission concerned. */
+  /** {@return the submission concerned} */
   SubmissionId submissionId();
 
-  /** Its form. */
+  /**
+   * Its form.
+   *
+   * @return the submission's form
+   */
   String formId();
 
-  /** Its conversation. */
+  /**
+   * Its conversation.
+   *
+   * @return the submission's conversation
+   */
   String conversationId();
 
-  /** When it happened, by the library's clock. */
+  /** {@return when it happened, by the library's clock} */
   Instant at();
 
-  /** The event's type name in JSON: {@code submitted}, {@code revealed}, ... */
+  /**
+   * The event's type name in JSON: {@code submitted}, {@code revealed}, ...
+   *
+   * @return the type name
+   */
   String type();
 
-  /** The operator who acted, or {@code null} when the library acted on its own. */
+  /** {@return the operator who acted, or {@code null} when the library acted on its own} */
   default String operatorId() {
     return null;
   }
 
-  /** This event as one line of JSON with a fixed property order. */
+  /**
+   * This event as one line of JSON with a fixed property order.
+   *
+   * @return the JSON text, without a line break
+   */
   default String toJson() {
     StringWriter w = new StringWriter(200);
     try (JsonGenerator g = Json.FACTORY.createGenerator(w)) {
@@ -77,6 +93,15 @@ public sealed interface FormEvent {
    */
   record ConversationEnded(SubmissionId submissionId, String formId, String conversationId, Instant at,
       Instant purgeAt) implements FormEvent {
+    /**
+     * Checks that {@code submissionId}, {@code at} and {@code purgeAt} are not null.
+     *
+     * @param submissionId the submission concerned
+     * @param formId its form
+     * @param conversationId its conversation
+     * @param at when it happened, by the library's clock
+     * @param purgeAt the submission's deadline now
+     */
     public ConversationEnded {
       requireNonNull(submissionId, "submissionId");
       requireNonNull(at, "at");
@@ -92,6 +117,14 @@ public sealed interface FormEvent {
   /** A submission was validated, sealed and stored. */
   record Submitted(SubmissionId submissionId, String formId, String conversationId, Instant at)
       implements FormEvent {
+    /**
+     * Checks that no component is null.
+     *
+     * @param submissionId the submission concerned
+     * @param formId its form
+     * @param conversationId its conversation
+     * @param at when it happened, by the library's clock
+     */
     public Submitted {
       requireNonNull(submissionId, "submissionId");
       requireNonNull(formId, "formId");
@@ -108,6 +141,16 @@ public sealed interface FormEvent {
   /** An operator revealed a submission; {@code viewsLeft} is 0 when this view purged it. */
   record Revealed(SubmissionId submissionId, String formId, String conversationId, String operatorId,
       Instant at, int viewsLeft) implements FormEvent {
+    /**
+     * Checks that {@code submissionId}, {@code operatorId} and {@code at} are not null.
+     *
+     * @param submissionId the submission concerned
+     * @param formId its form
+     * @param conversationId its conversation
+     * @param operatorId the operator who acted
+     * @param at when it happened, by the library's clock
+     * @param viewsLeft views left after this one
+     */
     public Revealed {
       requireNonNull(submissionId, "submissionId");
       requireNonNull(operatorId, "operatorId");
@@ -123,6 +166,15 @@ public sealed interface FormEvent {
   /** The host's {@code RevealAuthorizer} refused a reveal; nothing was consumed. */
   record RevealDenied(SubmissionId submissionId, String formId, String conversationId, String operatorId,
       Instant at) implements FormEvent {
+    /**
+     * Checks that {@code submissionId}, {@code operatorId} and {@code at} are not null.
+     *
+     * @param submissionId the submission concerned
+     * @param formId its form
+     * @param conversationId its conversation
+     * @param operatorId the operator who acted
+     * @param at when it happened, by the library's clock
+     */
     public RevealDenied {
       requireNonNull(submissionId, "submissionId");
       requireNonNull(operatorId, "operatorId");
@@ -142,6 +194,16 @@ public sealed interface FormEvent {
    */
   record RevealFailed(SubmissionId submissionId, String formId, String conversationId, String operatorId,
       Instant at, String error) implements FormEvent {
+    /**
+     * Checks that {@code submissionId}, {@code operatorId}, {@code at} and {@code error} are not null.
+     *
+     * @param submissionId the submission concerned
+     * @param formId its form
+     * @param conversationId its conversation
+     * @param operatorId the operator who acted
+     * @param at when it happened, by the library's clock
+     * @param error the failure's type name
+     */
     public RevealFailed {
       requireNonNull(submissionId, "submissionId");
       requireNonNull(operatorId, "operatorId");
@@ -161,6 +223,17 @@ public sealed interface FormEvent {
    */
   record Purged(SubmissionId submissionId, String formId, String conversationId, String operatorId,
       Instant at, PurgeReason reason, String field) implements FormEvent {
+    /**
+     * Checks that {@code submissionId}, {@code at} and {@code reason} are not null.
+     *
+     * @param submissionId the submission concerned
+     * @param formId its form
+     * @param conversationId its conversation
+     * @param operatorId the operator who acted
+     * @param at when it happened, by the library's clock
+     * @param reason why it was purged
+     * @param field the purged field, or {@code null} for the whole submission
+     */
     public Purged {
       requireNonNull(submissionId, "submissionId");
       requireNonNull(at, "at");
@@ -176,6 +249,15 @@ public sealed interface FormEvent {
   /** A purge of this submission failed and will be retried; {@code error} is the failure's type name. */
   record PurgeFailed(SubmissionId submissionId, String formId, String conversationId, Instant at,
       String error) implements FormEvent {
+    /**
+     * Checks that {@code submissionId}, {@code at} and {@code error} are not null.
+     *
+     * @param submissionId the submission concerned
+     * @param formId its form
+     * @param conversationId its conversation
+     * @param at when it happened, by the library's clock
+     * @param error the failure's type name
+     */
     public PurgeFailed {
       requireNonNull(submissionId, "submissionId");
       requireNonNull(at, "at");

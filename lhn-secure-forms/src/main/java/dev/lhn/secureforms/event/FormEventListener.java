@@ -7,5 +7,10 @@ package dev.lhn.secureforms.event;
  */
 @FunctionalInterface
 public interface FormEventListener {
+  /**
+   * Receives one event.
+   *
+   * @param event the event; metadata only, never a value
+   */
   void onEvent(FormEvent event);
 }

@@ -31,6 +31,13 @@ public record RetentionPolicy(Duration maxAge, Duration afterConversationEnd) {
   /** A form's default: due 24 hours after submission; the conversation's end does not matter. */
   public static final RetentionPolicy DEFAULT = new RetentionPolicy(DEFAULT_MAX_AGE, null);
 
+  /**
+   * Checks every duration against the rules above.
+   *
+   * @param maxAge how long after submission the data is due, or {@code null} for no age limit (fields only)
+   * @param afterConversationEnd how long after the conversation ends the data is due, {@code Duration.ZERO}
+   *     for the moment it ends, or {@code null} when the conversation's end does not matter
+   */
   public RetentionPolicy {
     if (maxAge != null && (maxAge.isNegative() || maxAge.isZero() || maxAge.compareTo(LONGEST_MAX_AGE) > 0)) {
       throw new IllegalArgumentException(
@@ -56,32 +63,56 @@ public record RetentionPolicy(Duration maxAge, Duration afterConversationEnd) {
     }
   }
 
-  /** No rule of its own: for a field that lives as long as its submission. */
+  /**
+   * No rule of its own: for a field that lives as long as its submission.
+   *
+   * @return the policy with neither rule
+   */
   public static RetentionPolicy none() {
     return new RetentionPolicy(null, null);
   }
 
-  /** Due {@code maxAge} after submission. */
+  /**
+   * Due {@code maxAge} after submission.
+   *
+   * @param maxAge 1 ms to {@link #LONGEST_MAX_AGE}, whole milliseconds
+   * @return the policy
+   */
   public static RetentionPolicy maxAge(Duration maxAge) {
     return new RetentionPolicy(Objects.requireNonNull(maxAge, "maxAge"), null);
   }
 
-  /** Due {@code offset} after the conversation ends ({@code Duration.ZERO}: the moment it ends). */
+  /**
+   * Due {@code offset} after the conversation ends ({@code Duration.ZERO}: the moment it ends).
+   *
+   * @param offset zero to {@link #LONGEST_MAX_AGE}, whole milliseconds
+   * @return the policy
+   */
   public static RetentionPolicy afterConversationEnd(Duration offset) {
     return new RetentionPolicy(null, Objects.requireNonNull(offset, "offset"));
   }
 
-  /** This policy with a maximum age. */
+  /**
+   * This policy with a maximum age.
+   *
+   * @param maxAge 1 ms to {@link #LONGEST_MAX_AGE}, whole milliseconds
+   * @return a new policy; this one is unchanged
+   */
   public RetentionPolicy andMaxAge(Duration maxAge) {
     return new RetentionPolicy(Objects.requireNonNull(maxAge, "maxAge"), afterConversationEnd);
   }
 
-  /** This policy with a conversation-end offset. */
+  /**
+   * This policy with a conversation-end offset.
+   *
+   * @param offset zero to {@link #LONGEST_MAX_AGE}, whole milliseconds
+   * @return a new policy; this one is unchanged
+   */
   public RetentionPolicy andAfterConversationEnd(Duration offset) {
     return new RetentionPolicy(maxAge, Objects.requireNonNull(offset, "offset"));
   }
 
-  /** Whether this policy has no rule at all. */
+  /** {@return whether this policy has no rule at all} */
   public boolean isNone() {
     return maxAge == null && afterConversationEnd == null;
   }

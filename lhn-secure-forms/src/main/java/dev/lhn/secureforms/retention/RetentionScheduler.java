@@ -23,20 +23,36 @@ public interface RetentionScheduler {
 
   /**
    * Starts running {@code purge} and returns the handle that stops it; {@code SecureForms.close()} calls it.
+   *
+   * @param purge the purge to run; it never throws
+   * @return the handle that stops the schedule
    */
   AutoCloseable start(Runnable purge);
 
-  /** Every 5 seconds, with jitter. */
+  /**
+   * Every 5 seconds, with jitter.
+   *
+   * @return the default scheduler
+   */
   static RetentionScheduler defaults() {
     return every(DEFAULT_INTERVAL);
   }
 
-  /** Never runs; the host calls {@code purgeDue()} itself. */
+  /**
+   * Never runs; the host calls {@code purgeDue()} itself.
+   *
+   * @return a scheduler that never runs
+   */
   static RetentionScheduler disabled() {
     return purge -> () -> {};
   }
 
-  /** Every {@code interval} (at least 100 ms), with &plusmn;20% jitter, on one daemon thread. */
+  /**
+   * Every {@code interval} (at least 100 ms), with &plusmn;20% jitter, on one daemon thread.
+   *
+   * @param interval the mean time between runs, at least 100 ms
+   * @return the scheduler
+   */
   static RetentionScheduler every(Duration interval) {
     requireNonNull(interval, "interval");
     if (interval.toMillis() < 100) {

@@ -7,13 +7,21 @@ import java.util.Set;
  * with the lengths its numbers may have.
  */
 public enum CardBrand {
+  /** Visa: 13, 16 or 19 digits. */
   VISA("Visa", Set.of(13, 16, 19)),
+  /** Mastercard: 16 digits. */
   MASTERCARD("Mastercard", Set.of(16)),
+  /** American Express: 15 digits. */
   AMEX("Amex", Set.of(15)),
+  /** Discover: 16 to 19 digits. */
   DISCOVER("Discover", Set.of(16, 17, 18, 19)),
+  /** JCB: 16 to 19 digits. */
   JCB("JCB", Set.of(16, 17, 18, 19)),
+  /** Diners Club: 14 to 19 digits. */
   DINERS("Diners", Set.of(14, 15, 16, 17, 18, 19)),
+  /** UnionPay: 16 to 19 digits. */
   UNIONPAY("UnionPay", Set.of(16, 17, 18, 19)),
+  /** Maestro: 12 to 19 digits. */
   MAESTRO("Maestro", Set.of(12, 13, 14, 15, 16, 17, 18, 19)),
   /** No known range matched; any length from 12 to 19 digits. */
   OTHER("Card", Set.of(12, 13, 14, 15, 16, 17, 18, 19));
@@ -26,12 +34,17 @@ public enum CardBrand {
     this.lengths = lengths;
   }
 
-  /** The brand's name as shown in masked previews. */
+  /** {@return the brand's name as shown in masked previews} */
   public String displayName() {
     return displayName;
   }
 
-  /** Whether a number of this brand may have {@code length} digits. */
+  /**
+   * Whether a number of this brand may have {@code length} digits.
+   *
+   * @param length a number of digits
+   * @return {@code true} if this brand issues numbers of that length
+   */
   public boolean allowsLength(int length) {
     return lengths.contains(length);
   }
@@ -39,6 +52,9 @@ public enum CardBrand {
   /**
    * The brand of a digits-only card number, by its leading digits. Looks at the first 8 digits at most
    * and never at the rest of the number.
+   *
+   * @param digits the number, digits only
+   * @return the brand
    */
   public static CardBrand detect(CharSequence digits) {
     if (digits.length() < 6) {

@@ -26,6 +26,9 @@ public enum Classification {
    * Whether this class is {@code floor} or stricter on the same chain. Every class is at least
    * {@link #NONE} and at least itself; {@link #PCI_SAD} is at least {@link #PCI_PAN}; {@link #PHI} is at
    * least {@link #PII}; nothing else is ranked.
+   *
+   * @param floor the lowest acceptable classification
+   * @return {@code true} if this classification is {@code floor} or ranks above it
    */
   public boolean isAtLeast(Classification floor) {
     java.util.Objects.requireNonNull(floor, "floor");

@@ -71,125 +71,244 @@ public final class Field {
     this.retention = b.retention == null ? RetentionPolicy.none() : b.retention;
   }
 
+  /**
+   * A builder for a field of any type.
+   *
+   * @param name the field's name, unique in its form
+   * @param type the field's type
+   * @return a new builder
+   */
   public static Builder builder(String name, FieldType type) {
     return new Builder(name, type);
   }
 
+  /**
+   * A card number ({@link FieldType#CARD_NUMBER}).
+   *
+   * @param name the field's name
+   * @return a new builder
+   */
   public static Builder cardNumber(String name) {
     return builder(name, FieldType.CARD_NUMBER);
   }
 
+  /**
+   * A card expiry ({@link FieldType#CARD_EXPIRY}).
+   *
+   * @param name the field's name
+   * @return a new builder
+   */
   public static Builder cardExpiry(String name) {
     return builder(name, FieldType.CARD_EXPIRY);
   }
 
+  /**
+   * A card code ({@link FieldType#CARD_CVC}).
+   *
+   * @param name the field's name
+   * @return a new builder
+   */
   public static Builder cardCvc(String name) {
     return builder(name, FieldType.CARD_CVC);
   }
 
+  /**
+   * A US social security number ({@link FieldType#US_SSN}).
+   *
+   * @param name the field's name
+   * @return a new builder
+   */
   public static Builder usSsn(String name) {
     return builder(name, FieldType.US_SSN);
   }
 
+  /**
+   * A date ({@link FieldType#DATE}).
+   *
+   * @param name the field's name
+   * @return a new builder
+   */
   public static Builder date(String name) {
     return builder(name, FieldType.DATE);
   }
 
+  /**
+   * An e-mail address ({@link FieldType#EMAIL}).
+   *
+   * @param name the field's name
+   * @return a new builder
+   */
   public static Builder email(String name) {
     return builder(name, FieldType.EMAIL);
   }
 
+  /**
+   * A phone number ({@link FieldType#PHONE}).
+   *
+   * @param name the field's name
+   * @return a new builder
+   */
   public static Builder phone(String name) {
     return builder(name, FieldType.PHONE);
   }
 
+  /**
+   * A number ({@link FieldType#NUMBER}).
+   *
+   * @param name the field's name
+   * @return a new builder
+   */
   public static Builder number(String name) {
     return builder(name, FieldType.NUMBER);
   }
 
+  /**
+   * A choice among {@code options} ({@link FieldType#CHOICE}).
+   *
+   * @param name the field's name
+   * @param options the allowed values, as {@link Builder#options(String...)}
+   * @return a new builder
+   */
   public static Builder choice(String name, String... options) {
     return builder(name, FieldType.CHOICE).options(options);
   }
 
+  /**
+   * One line of text ({@link FieldType#TEXT}).
+   *
+   * @param name the field's name
+   * @return a new builder
+   */
   public static Builder text(String name) {
     return builder(name, FieldType.TEXT);
   }
 
+  /**
+   * Several lines of text ({@link FieldType#MULTILINE}).
+   *
+   * @param name the field's name
+   * @return a new builder
+   */
   public static Builder multiline(String name) {
     return builder(name, FieldType.MULTILINE);
   }
 
+  /** {@return the field's name, unique in its form} */
   public String name() {
     return name;
   }
 
+  /** {@return the field's type} */
   public FieldType type() {
     return type;
   }
 
-  /** The label shown to the visitor; the field name unless set. */
+  /**
+   * The label shown to the visitor; the field name unless set.
+   *
+   * @return the label
+   */
   public String label() {
     return label;
   }
 
+  /** {@return whether the visitor must fill the field in (the default)} */
   public boolean required() {
     return required;
   }
 
+  /** {@return the field's classification, at least its type's floor} */
   public Classification classification() {
     return classification;
   }
 
+  /** {@return how the field's preview is masked} */
   public Masking masking() {
     return masking;
   }
 
-  /** The most characters the raw input may have. */
+  /** {@return the most characters the raw input may have} */
   public int maxLength() {
     return maxLength;
   }
 
-  /** {@link FieldType#NUMBER}: the smallest allowed value, or {@code null}. */
+  /**
+   * {@link FieldType#NUMBER}: the smallest allowed value, or {@code null}.
+   *
+   * @return the minimum, or {@code null}
+   */
   public BigDecimal min() {
     return min;
   }
 
-  /** {@link FieldType#NUMBER}: the largest allowed value, or {@code null}. */
+  /**
+   * {@link FieldType#NUMBER}: the largest allowed value, or {@code null}.
+   *
+   * @return the maximum, or {@code null}
+   */
   public BigDecimal max() {
     return max;
   }
 
-  /** {@link FieldType#DATE}: the earliest allowed date, or {@code null}. */
+  /**
+   * {@link FieldType#DATE}: the earliest allowed date, or {@code null}.
+   *
+   * @return the earliest date, or {@code null}
+   */
   public LocalDate minDate() {
     return minDate;
   }
 
-  /** {@link FieldType#DATE}: the latest allowed date, or {@code null}. */
+  /**
+   * {@link FieldType#DATE}: the latest allowed date, or {@code null}.
+   *
+   * @return the latest date, or {@code null}
+   */
   public LocalDate maxDate() {
     return maxDate;
   }
 
-  /** {@link FieldType#DATE}: whether dates after today (UTC, by the injected clock) are rejected. */
+  /**
+   * {@link FieldType#DATE}: whether dates after today (UTC, by the injected clock) are rejected.
+   *
+   * @return {@code true} if future dates are rejected
+   */
   public boolean notAfterToday() {
     return notAfterToday;
   }
 
-  /** {@link FieldType#CHOICE}: the allowed values, in order; empty for other types. */
+  /**
+   * {@link FieldType#CHOICE}: the allowed values, in order; empty for other types.
+   *
+   * @return the options, unmodifiable
+   */
   public List<String> options() {
     return options;
   }
 
-  /** {@link FieldType#CARD_NUMBER}: the brands accepted (all by default). */
+  /**
+   * {@link FieldType#CARD_NUMBER}: the brands accepted (all by default).
+   *
+   * @return the brands, unmodifiable
+   */
   public Set<CardBrand> acceptedBrands() {
     return acceptedBrands;
   }
 
-  /** {@link FieldType#PHONE}: the country calling code assumed when the number has no {@code +}, or {@code null}. */
+  /**
+   * {@link FieldType#PHONE}: the country calling code assumed when the number has no {@code +}, or {@code null}.
+   *
+   * @return the calling code, or {@code null}
+   */
   public String defaultCountryCode() {
     return defaultCountryCode;
   }
 
-  /** This field's own retention, {@link RetentionPolicy#none()} when it follows its submission. */
+  /**
+   * This field's own retention, {@link RetentionPolicy#none()} when it follows its submission.
+   *
+   * @return the field's retention
+   */
   public RetentionPolicy retention() {
     return retention;
   }
@@ -257,7 +376,12 @@ public final class Field {
       this.type = type;
     }
 
-    /** The label shown to the visitor (1 to 200 characters). */
+    /**
+     * The label shown to the visitor (1 to 200 characters).
+     *
+     * @param label 1 to 200 characters
+     * @return this builder
+     */
     public Builder label(String label) {
       requireNonNull(label, "label");
       once(this.label, "label");
@@ -273,11 +397,21 @@ public final class Field {
       return this;
     }
 
-    /** The field may be left empty. */
+    /**
+     * The field may be left empty.
+     *
+     * @return this builder
+     */
     public Builder optional() {
       return required(false);
     }
 
+    /**
+     * Whether the visitor must fill the field in; default {@code true}. Settable once.
+     *
+     * @param required {@code false} for an optional field
+     * @return this builder
+     */
     public Builder required(boolean required) {
       if (requiredSet) {
         throw new IllegalStateException("field '" + name + "': required was already set to " + this.required);
@@ -290,6 +424,9 @@ public final class Field {
     /**
      * The field's classification; it must be at least the type's floor
      * ({@link FieldType#classificationFloor()}), so a card number can never be declared {@code NONE}.
+     *
+     * @param classification the classification
+     * @return this builder
      */
     public Builder classification(Classification classification) {
       requireNonNull(classification, "classification");
@@ -302,6 +439,9 @@ public final class Field {
     /**
      * The field's masking; it must be one of the type's {@link FieldType#allowedMaskings()}. Without it
      * the type's default applies, whatever the classification; {@code UNMASKED} must always be explicit.
+     *
+     * @param masking the masking
+     * @return this builder
      */
     public Builder masking(Masking masking) {
       requireNonNull(masking, "masking");
@@ -329,7 +469,12 @@ public final class Field {
       }
     }
 
-    /** The most characters the input may have ({@code TEXT} and {@code MULTILINE} only). */
+    /**
+     * The most characters the input may have ({@code TEXT} and {@code MULTILINE} only).
+     *
+     * @param maxLength the maximum length in characters
+     * @return this builder
+     */
     public Builder maxLength(int maxLength) {
       if (this.maxLength != 0) {
         throw new IllegalStateException(
@@ -351,6 +496,10 @@ public final class Field {
      * Inclusive bounds for a {@code NUMBER}; either may be {@code null}. Each has at most 30 integer and 9
      * fraction digits, like the values a visitor may submit; a negative scale ({@code 1E+3}) is kept as the
      * plain number ({@code 1000}).
+     *
+     * @param min the smallest allowed value, or {@code null}
+     * @param max the largest allowed value, or {@code null}
+     * @return this builder
      */
     public Builder range(BigDecimal min, BigDecimal max) {
       requireType(FieldType.NUMBER, "range");
@@ -380,7 +529,13 @@ public final class Field {
       return v.scale() < 0 ? v.setScale(0) : v;
     }
 
-    /** Inclusive bounds for a {@code DATE}; either may be {@code null}. */
+    /**
+     * Inclusive bounds for a {@code DATE}; either may be {@code null}.
+     *
+     * @param minDate the earliest allowed date, or {@code null}
+     * @param maxDate the latest allowed date, or {@code null}
+     * @return this builder
+     */
     public Builder between(LocalDate minDate, LocalDate maxDate) {
       requireType(FieldType.DATE, "between");
       once(this.minDate, "between");
@@ -394,7 +549,11 @@ public final class Field {
       return this;
     }
 
-    /** A {@code DATE} not after today, by the injected clock in UTC (a birth date, say). */
+    /**
+     * A {@code DATE} not after today, by the injected clock in UTC (a birth date, say).
+     *
+     * @return this builder
+     */
     public Builder notAfterToday() {
       requireType(FieldType.DATE, "notAfterToday");
       if (notAfterToday) {
@@ -404,12 +563,23 @@ public final class Field {
       return this;
     }
 
-    /** The options of a {@code CHOICE}: 1 to 200 distinct, non-blank strings of at most 200 characters. */
+    /**
+     * The options of a {@code CHOICE}: 1 to 200 distinct, non-blank strings of at most 200 characters.
+     *
+     * @param options the options, in display order
+     * @return this builder
+     */
     public Builder options(String... options) {
       requireNonNull(options, "options");
       return options(List.of(options));
     }
 
+    /**
+     * The options of a {@code CHOICE}, as {@link #options(String...)}.
+     *
+     * @param options the options, in display order
+     * @return this builder
+     */
     public Builder options(List<String> options) {
       requireNonNull(options, "options");
       requireType(FieldType.CHOICE, "options");
@@ -445,7 +615,12 @@ public final class Field {
       return this;
     }
 
-    /** The brands a {@code CARD_NUMBER} accepts (default: all, including {@link CardBrand#OTHER}). */
+    /**
+     * The brands a {@code CARD_NUMBER} accepts (default: all, including {@link CardBrand#OTHER}).
+     *
+     * @param brands the accepted brands, at least one
+     * @return this builder
+     */
     public Builder acceptedBrands(CardBrand... brands) {
       requireNonNull(brands, "brands");
       requireType(FieldType.CARD_NUMBER, "acceptedBrands");
@@ -461,7 +636,12 @@ public final class Field {
       return this;
     }
 
-    /** The country calling code (1 to 3 digits, e.g. {@code "1"}) a {@code PHONE} assumes without a {@code +}. */
+    /**
+     * The country calling code (1 to 3 digits, e.g. {@code "1"}) a {@code PHONE} assumes without a {@code +}.
+     *
+     * @param code the calling code, digits only
+     * @return this builder
+     */
     public Builder defaultCountryCode(String code) {
       requireNonNull(code, "code");
       requireType(FieldType.PHONE, "defaultCountryCode");
@@ -475,7 +655,12 @@ public final class Field {
       return this;
     }
 
-    /** This field's own retention, e.g. the card code purged the moment the conversation ends. */
+    /**
+     * This field's own retention, e.g. the card code purged the moment the conversation ends.
+     *
+     * @param retention the field's retention
+     * @return this builder
+     */
     public Builder retention(RetentionPolicy retention) {
       requireNonNull(retention, "retention");
       once(this.retention, "retention");
@@ -487,7 +672,11 @@ public final class Field {
       return name;
     }
 
-    /** Builds the field. Does not change the builder. */
+    /**
+     * Builds the field. Does not change the builder.
+     *
+     * @return the field
+     */
     public Field build() {
       Classification c = classification == null ? type.defaultClassification() : classification;
       Masking m = masking == null ? type.defaultMasking() : masking;

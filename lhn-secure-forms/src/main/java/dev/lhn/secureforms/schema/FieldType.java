@@ -61,12 +61,18 @@ public enum FieldType {
    * The least a field of this type may be classified: {@code PCI_PAN} for card numbers and expiry dates
    * (cardholder data), {@code PCI_SAD} for card codes, {@code PII} for social security numbers and
    * {@code NONE} (no floor) for the other types. See {@link Classification#isAtLeast}.
+   *
+   * @return the floor
    */
   public Classification classificationFloor() {
     return classificationFloor;
   }
 
-  /** The classifications at least {@link #classificationFloor()}: the only ones a field of this type accepts. */
+  /**
+   * The classifications at least {@link #classificationFloor()}: the only ones a field of this type accepts.
+   *
+   * @return the allowed classifications
+   */
   public Set<Classification> allowedClassifications() {
     return allowedClassifications;
   }
@@ -76,22 +82,28 @@ public enum FieldType {
    * card expiry and card code {@code HIDDEN}, SSNs {@code LAST4} or {@code HIDDEN}; other types
    * {@code LAST4}, {@code HIDDEN} or {@code UNMASKED} ({@code UNMASKED} only together with classification
    * {@code NONE}).
+   *
+   * @return the allowed maskings
    */
   public Set<Masking> allowedMaskings() {
     return allowedMaskings;
   }
 
-  /** The classification a field of this type has unless the schema says otherwise (sensitive by default). */
+  /**
+   * {@return the classification a field of this type has unless the schema says otherwise (sensitive by default)}
+   */
   public Classification defaultClassification() {
     return defaultClassification;
   }
 
-  /** The masking a field of this type has unless the schema says otherwise, whatever its classification. */
+  /**
+   * {@return the masking a field of this type has unless the schema says otherwise, whatever its classification}
+   */
   public Masking defaultMasking() {
     return defaultMasking;
   }
 
-  /** The maximum input length in characters unless the schema says otherwise. */
+  /** {@return the maximum input length in characters unless the schema says otherwise} */
   public int defaultMaxLength() {
     return defaultMaxLength;
   }

@@ -74,6 +74,12 @@ public final class FormSchema {
     this.hasCardNumber = fields.stream().anyMatch(f -> f.type() == FieldType.CARD_NUMBER);
   }
 
+  /**
+   * A builder for the form {@code formId}.
+   *
+   * @param formId the form's id, stable across versions
+   * @return a new builder
+   */
   public static Builder builder(String formId) {
     return new Builder(formId);
   }
@@ -83,6 +89,8 @@ public final class FormSchema {
    * refused). At most 1,000,000 bytes are read (one more to detect a larger document); the stream is not
    * closed. Limits are listed in {@code docs/SCHEMA.md}.
    *
+   * @param json the schema as UTF-8 JSON; read to its end, not closed
+   * @return the schema
    * @throws InvalidSchemaException naming the place and the rule when the JSON is malformed, too large, not
    *     UTF-8, the schema breaks a rule, or the stream fails (then with the stream's exception as cause);
    *     no other exception
@@ -97,6 +105,8 @@ public final class FormSchema {
   /**
    * Reads a schema from a JSON string of at most 1,000,000 characters.
    *
+   * @param json the schema as JSON text
+   * @return the schema
    * @throws InvalidSchemaException as {@link #fromJson(InputStream)}
    */
   public static FormSchema fromJson(String json) {
@@ -121,38 +131,51 @@ public final class FormSchema {
     }
   }
 
-  /** This schema as JSON, every option written out, so that {@code fromJson(toJson())} equals this. */
+  /**
+   * This schema as JSON, every option written out, so that {@code fromJson(toJson())} equals this.
+   *
+   * @return the JSON text
+   */
   public String toJson() {
     return SchemaJson.write(this);
   }
 
+  /** {@return the form's id} */
   public String formId() {
     return formId;
   }
 
+  /** {@return the schema version} */
   public int version() {
     return version;
   }
 
-  /** The form's title, shown to the visitor; the form id unless set. */
+  /** {@return the form's title, shown to the visitor; the form id unless set} */
   public String title() {
     return title;
   }
 
-  /** The fields in order. */
+  /** {@return the fields in order} */
   public List<Field> fields() {
     return fields;
   }
 
-  /** The field with this name, or {@code null}. */
+  /**
+   * The field with this name, or {@code null}.
+   *
+   * @param name a field name
+   * @return the field, or {@code null} if the form has none of that name
+   */
   public Field field(String name) {
     return byName.get(name);
   }
 
+  /** {@return how often a submission may be revealed} */
   public RevealPolicy revealPolicy() {
     return revealPolicy;
   }
 
+  /** {@return when submissions of this form are purged} */
   public RetentionPolicy retention() {
     return retention;
   }
@@ -274,7 +297,12 @@ public final class FormSchema {
       this.formId = formId;
     }
 
-    /** The schema version, 1 (the default) to {@value #MAX_VERSION}; bump it when fields change. */
+    /**
+     * The schema version, 1 (the default) to {@value #MAX_VERSION}; bump it when fields change.
+     *
+     * @param version the schema version
+     * @return this builder
+     */
     public Builder version(int version) {
       if (versionSet) {
         throw new IllegalStateException("version was already set to " + this.version);
@@ -287,7 +315,12 @@ public final class FormSchema {
       return this;
     }
 
-    /** The title shown to the visitor (1 to 200 characters). */
+    /**
+     * The title shown to the visitor (1 to 200 characters).
+     *
+     * @param title the title
+     * @return this builder
+     */
     public Builder title(String title) {
       requireNonNull(title, "title");
       if (this.title != null) {
@@ -304,11 +337,23 @@ public final class FormSchema {
       return this;
     }
 
+    /**
+     * Adds the field that {@code field} builds.
+     *
+     * @param field the field's builder, built here
+     * @return this builder
+     */
     public Builder field(Field.Builder field) {
       requireNonNull(field, "field");
       return field(field.build());
     }
 
+    /**
+     * Adds a field; its name must be new to the form.
+     *
+     * @param field the field
+     * @return this builder
+     */
     public Builder field(Field field) {
       requireNonNull(field, "field");
       if (fields.stream().anyMatch(f -> f.name().equals(field.name()))) {
@@ -321,7 +366,12 @@ public final class FormSchema {
       return this;
     }
 
-    /** How often a submission may be revealed; default {@link RevealPolicy#viewOnce()}. */
+    /**
+     * How often a submission may be revealed; default {@link RevealPolicy#viewOnce()}.
+     *
+     * @param revealPolicy the reveal policy
+     * @return this builder
+     */
     public Builder revealPolicy(RevealPolicy revealPolicy) {
       requireNonNull(revealPolicy, "revealPolicy");
       if (this.revealPolicy != null) {
@@ -331,7 +381,12 @@ public final class FormSchema {
       return this;
     }
 
-    /** When submissions are purged; default {@link RetentionPolicy#DEFAULT} (24 hours). A max age is required. */
+    /**
+     * When submissions are purged; default {@link RetentionPolicy#DEFAULT} (24 hours). A max age is required.
+     *
+     * @param retention the form's retention, with a max age
+     * @return this builder
+     */
     public Builder retention(RetentionPolicy retention) {
       requireNonNull(retention, "retention");
       if (this.retention != null) {
@@ -345,7 +400,11 @@ public final class FormSchema {
       return this;
     }
 
-    /** Builds the schema. Does not change the builder. */
+    /**
+     * Builds the schema. Does not change the builder.
+     *
+     * @return the schema
+     */
     public FormSchema build() {
       if (fields.isEmpty()) {
         throw new IllegalStateException("form '" + formId + "' needs at least one field");

@@ -7,6 +7,11 @@ package dev.lhn.secureforms.schema;
 public final class InvalidSchemaException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A refused schema.
+   *
+   * @param message the place and the rule broken
+   */
   public InvalidSchemaException(String message) {
     super(message);
   }

@@ -23,16 +23,26 @@ public final class NormalizedValues implements AutoCloseable {
     this.preview = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(preview));
   }
 
+  /** {@return the schema the values were validated against} */
   public FormSchema schema() {
     return schema;
   }
 
-  /** How many fields have a value (optional fields left empty are absent). */
+  /**
+   * How many fields have a value (optional fields left empty are absent).
+   *
+   * @return the number of present fields
+   */
   public int size() {
     return names.length;
   }
 
-  /** The name of the {@code i}th present field, in schema order. */
+  /**
+   * The name of the {@code i}th present field, in schema order.
+   *
+   * @param i 0 to {@code size() - 1}
+   * @return the field's name
+   */
   public String name(int i) {
     return names[i];
   }
@@ -40,6 +50,8 @@ public final class NormalizedValues implements AutoCloseable {
   /**
    * The {@code i}th value as UTF-8, <em>not</em> a copy: the caller must not keep or change it.
    *
+   * @param i 0 to {@code size() - 1}
+   * @return the value's UTF-8 bytes
    * @throws IllegalStateException after {@link #close()}
    */
   public byte[] valueUtf8(int i) {
@@ -49,12 +61,21 @@ public final class NormalizedValues implements AutoCloseable {
     return values[i];
   }
 
-  /** The {@code i}th value as a string (a copy the garbage collector must reclaim; prefer {@link #valueUtf8}). */
+  /**
+   * The {@code i}th value as a string (a copy the garbage collector must reclaim; prefer {@link #valueUtf8}).
+   *
+   * @param i 0 to {@code size() - 1}
+   * @return the value
+   */
   public String value(int i) {
     return new String(valueUtf8(i), StandardCharsets.UTF_8);
   }
 
-  /** Masked previews by field name, in form order, computed from the schema's masking rules; safe to show and store. */
+  /**
+   * Masked previews by field name, in form order, computed from the schema's masking rules; safe to show and store.
+   *
+   * @return the previews, unmodifiable
+   */
   public Map<String, String> preview() {
     return preview;
   }

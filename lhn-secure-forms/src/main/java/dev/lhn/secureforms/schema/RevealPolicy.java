@@ -19,6 +19,13 @@ public record RevealPolicy(int maxViews, Duration windowAfterFirstView) {
   /** The longest window: 366 days, as {@link dev.lhn.secureforms.retention.RetentionPolicy#LONGEST_MAX_AGE}. */
   public static final Duration LONGEST_WINDOW = dev.lhn.secureforms.retention.RetentionPolicy.LONGEST_MAX_AGE;
 
+  /**
+   * Checks both components against the rules above.
+   *
+   * @param maxViews 1 to {@value #MAX_VIEWS}
+   * @param windowAfterFirstView how long after the first view further views are allowed (1 ms to {@link
+   *     #LONGEST_WINDOW}, whole milliseconds), or {@code null}
+   */
   public RevealPolicy {
     if (maxViews < 1 || maxViews > MAX_VIEWS) {
       throw new IllegalArgumentException("maxViews must be 1 to " + MAX_VIEWS + ", got " + maxViews);
@@ -36,17 +43,31 @@ public record RevealPolicy(int maxViews, Duration windowAfterFirstView) {
     }
   }
 
-  /** The default: one view, which purges the submission. */
+  /**
+   * The default: one view, which purges the submission.
+   *
+   * @return the view-once policy
+   */
   public static RevealPolicy viewOnce() {
     return new RevealPolicy(1, null);
   }
 
-  /** Up to {@code maxViews} views; the last one purges the submission. */
+  /**
+   * Up to {@code maxViews} views; the last one purges the submission.
+   *
+   * @param maxViews 1 to {@value #MAX_VIEWS}
+   * @return the policy
+   */
   public static RevealPolicy views(int maxViews) {
     return new RevealPolicy(maxViews, null);
   }
 
-  /** This policy, closing {@code window} after the first view. */
+  /**
+   * This policy, closing {@code window} after the first view.
+   *
+   * @param window 1 ms to {@link #LONGEST_WINDOW}, whole milliseconds
+   * @return a new policy; this one is unchanged
+   */
   public RevealPolicy within(Duration window) {
     return new RevealPolicy(maxViews, Objects.requireNonNull(window, "window"));
   }

@@ -14,6 +14,13 @@ import dev.lhn.secureforms.SubmissionId;
  *     have 1 to 1048576 bytes, got 0"})
  */
 public record DamagedSubmission(SubmissionId id, String problem) {
+  /**
+   * Checks that no component is null.
+   *
+   * @param id the row's submission id
+   * @param problem what is wrong, in words that quote no stored value (for example {@code "envelope must have
+   *     1 to 1048576 bytes, got 0"})
+   */
   public DamagedSubmission {
     requireNonNull(id, "id");
     requireNonNull(problem, "problem");

@@ -21,7 +21,12 @@ public final class MetadataCodec {
 
   private MetadataCodec() {}
 
-  /** {@code {"pan":"Visa ****4242",...}} */
+  /**
+   * {@code {"pan":"Visa ****4242",...}}
+   *
+   * @param preview masked previews by field name
+   * @return the compact JSON object
+   */
   public static String encodePreview(Map<String, String> preview) {
     StringWriter w = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(w)) {
@@ -36,6 +41,12 @@ public final class MetadataCodec {
     return w.toString();
   }
 
+  /**
+   * The previews that {@link #encodePreview} wrote, in their order.
+   *
+   * @param text the JSON object
+   * @return the previews by field name
+   */
   public static Map<String, String> decodePreview(String text) {
     Map<String, String> out = new LinkedHashMap<>();
     try (JsonParser p = JSON.createParser(text)) {
@@ -51,7 +62,12 @@ public final class MetadataCodec {
     return out;
   }
 
-  /** {@code {"cvc":{"maxAge":"PT1H","afterConversationEnd":"PT0S"}}} */
+  /**
+   * {@code {"cvc":{"maxAge":"PT1H","afterConversationEnd":"PT0S"}}}
+   *
+   * @param rules the fields' own retention by field name
+   * @return the compact JSON object
+   */
   public static String encodeFieldRetention(Map<String, RetentionPolicy> rules) {
     StringWriter w = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(w)) {
@@ -73,6 +89,12 @@ public final class MetadataCodec {
     return w.toString();
   }
 
+  /**
+   * The rules that {@link #encodeFieldRetention} wrote, in their order.
+   *
+   * @param text the JSON object
+   * @return the fields' own retention by field name
+   */
   public static Map<String, RetentionPolicy> decodeFieldRetention(String text) {
     Map<String, RetentionPolicy> out = new LinkedHashMap<>();
     try (JsonParser p = JSON.createParser(text)) {

@@ -16,6 +16,12 @@ public final class StoredSubmission {
   private final SubmissionMetadata metadata;
   private final byte[] envelope;
 
+  /**
+   * A stored submission; the envelope is copied.
+   *
+   * @param metadata its metadata
+   * @param envelope the sealed envelope, 1 to {@link #MAX_ENVELOPE_BYTES} bytes
+   */
   public StoredSubmission(SubmissionMetadata metadata, byte[] envelope) {
     this.metadata = requireNonNull(metadata, "metadata");
     requireNonNull(envelope, "envelope");
@@ -26,21 +32,27 @@ public final class StoredSubmission {
     this.envelope = envelope.clone();
   }
 
+  /** {@return the submission's metadata} */
   public SubmissionMetadata metadata() {
     return metadata;
   }
 
-  /** A copy of the sealed envelope. */
+  /** {@return a copy of the sealed envelope} */
   public byte[] envelope() {
     return envelope.clone();
   }
 
-  /** The envelope's length in bytes. */
+  /** {@return the envelope's length in bytes} */
   public int envelopeLength() {
     return envelope.length;
   }
 
-  /** This submission with other metadata and the same envelope. */
+  /**
+   * This submission with other metadata and the same envelope.
+   *
+   * @param newMetadata the metadata to carry
+   * @return a new stored submission
+   */
   public StoredSubmission withMetadata(SubmissionMetadata newMetadata) {
     return new StoredSubmission(newMetadata, envelope);
   }

@@ -63,6 +63,26 @@ public record SubmissionMetadata(
    */
   public static final int MAX_CONVERSATION_ID_LENGTH = 720;
 
+  /**
+   * Checks every component against the rules above.
+   *
+   * @param id the submission id
+   * @param formId the form's id
+   * @param schemaVersion the form's schema version at submit time
+   * @param conversationId the host's conversation id (1 to 128 characters)
+   * @param submittedAt when it was stored
+   * @param version the row version, 0 at insert, incremented by every successful claim and replace; the
+   *     compare-and-set of {@link SubmissionStore#replace} compares it
+   * @param maxViews the views the form allowed at submit time
+   * @param viewsLeft views left, 1 to {@code maxViews} (a submission with no view left is deleted)
+   * @param revealWindow how long after the first view further views are allowed, or {@code null}
+   * @param expiresAt {@code submittedAt} plus the form's maximum age: the latest possible deadline
+   * @param purgeAt the current deadline of the whole submission, never after {@code expiresAt}
+   * @param purgeAfterConversationEnd the form's offset after the conversation's end, or {@code null}
+   * @param conversationEndedAt when the conversation ended, or {@code null} while it goes on
+   * @param fieldRetention the fields that have a retention of their own and are still stored
+   * @param preview masked previews by field name, in form order, of the fields still stored
+   */
   public SubmissionMetadata {
     requireNonNull(id, "id");
     requireNonNull(formId, "formId");
@@ -98,6 +118,8 @@ public record SubmissionMetadata(
   /**
    * Checks a conversation id: 1 to {@value #MAX_CONVERSATION_ID_LENGTH} characters, no control characters.
    *
+   * @param conversationId the id to check
+   * @return {@code conversationId}, unchanged
    * @throws IllegalArgumentException naming the rule
    */
   public static String checkConversationId(String conversationId) {
@@ -112,12 +134,22 @@ public record SubmissionMetadata(
     return conversationId;
   }
 
-  /** Whether the whole submission is due at {@code now} ({@code purgeAt <= now}). */
+  /**
+   * Whether the whole submission is due at {@code now} ({@code purgeAt <= now}).
+   *
+   * @param now the time to judge by
+   * @return {@code true} if due
+   */
   public boolean isDue(Instant now) {
     return !purgeAt.isAfter(now);
   }
 
-  /** The deadline of one field with its own retention, or {@code null} if it has none (yet). */
+  /**
+   * The deadline of one field with its own retention, or {@code null} if it has none (yet).
+   *
+   * @param field a field name
+   * @return the deadline, or {@code null}
+   */
   public Instant fieldDeadline(String field) {
     RetentionPolicy r = fieldRetention.get(field);
     if (r == null) {
@@ -134,6 +166,8 @@ public record SubmissionMetadata(
   /**
    * The earliest deadline among the fields with their own retention, or {@code null}. Stores index it to
    * answer {@link SubmissionStore#findFieldPurgeDue}.
+   *
+   * @return the earliest field deadline, or {@code null}
    */
   public Instant fieldPurgeAt() {
     Instant min = null;
@@ -146,7 +180,12 @@ public record SubmissionMetadata(
     return min;
   }
 
-  /** The fields whose own deadline has passed at {@code now}: never revealed nor shown, purged soon. */
+  /**
+   * The fields whose own deadline has passed at {@code now}: never revealed nor shown, purged soon.
+   *
+   * @param now the time to judge by
+   * @return the due fields' names
+   */
   public Set<String> fieldsDue(Instant now) {
     Set<String> due = new TreeSet<>();
     for (String f : fieldRetention.keySet()) {
@@ -158,7 +197,11 @@ public record SubmissionMetadata(
     return due;
   }
 
-  /** Why the whole submission is (or will be) due at {@link #purgeAt()}. */
+  /**
+   * Why the whole submission is (or will be) due at {@link #purgeAt()}.
+   *
+   * @return the reason
+   */
   public PurgeReason dueReason() {
     if (conversationEndedAt != null && purgeAfterConversationEnd != null
         && purgeAt.equals(conversationEndedAt.plus(purgeAfterConversationEnd))) {
@@ -170,7 +213,12 @@ public record SubmissionMetadata(
     return revealWindow != null && viewsLeft < maxViews ? PurgeReason.REVEAL_WINDOW : PurgeReason.MANUAL;
   }
 
-  /** This metadata after one more view was taken at {@code now} (the claim's update; not the last view). */
+  /**
+   * This metadata after one more view was taken at {@code now} (the claim's update; not the last view).
+   *
+   * @param now when the view was taken
+   * @return the new metadata
+   */
   public SubmissionMetadata afterView(Instant now) {
     if (viewsLeft <= 1) {
       throw new IllegalStateException("the last view deletes the submission; there is nothing after it");
@@ -185,7 +233,12 @@ public record SubmissionMetadata(
         conversationEndedAt, fieldRetention, preview);
   }
 
-  /** This metadata with the conversation ended at {@code endedAt} and the deadlines moved accordingly. */
+  /**
+   * This metadata with the conversation ended at {@code endedAt} and the deadlines moved accordingly.
+   *
+   * @param endedAt when the conversation ended
+   * @return the new metadata
+   */
   public SubmissionMetadata withConversationEnded(Instant endedAt) {
     requireNonNull(endedAt, "endedAt");
     Instant ended = conversationEndedAt != null && conversationEndedAt.isBefore(endedAt) ? conversationEndedAt : endedAt;
@@ -199,7 +252,12 @@ public record SubmissionMetadata(
         fieldRetention, preview);
   }
 
-  /** This metadata without the given fields (their rules and previews dropped), version incremented. */
+  /**
+   * This metadata without the given fields (their rules and previews dropped), version incremented.
+   *
+   * @param fields the names of the fields to drop
+   * @return the new metadata
+   */
   public SubmissionMetadata withoutFields(Set<String> fields) {
     Map<String, RetentionPolicy> r = new LinkedHashMap<>(fieldRetention);
     Map<String, String> pv = new LinkedHashMap<>(preview);
@@ -210,7 +268,12 @@ public record SubmissionMetadata(
         conversationEndedAt, r, pv);
   }
 
-  /** The same metadata at another row version (stores use it when they assign versions). */
+  /**
+   * The same metadata at another row version (stores use it when they assign versions).
+   *
+   * @param newVersion the row version
+   * @return the new metadata
+   */
   public SubmissionMetadata withVersion(long newVersion) {
     return new SubmissionMetadata(id, formId, schemaVersion, conversationId, submittedAt, newVersion,
         maxViews, viewsLeft, revealWindow, expiresAt, purgeAt, purgeAfterConversationEnd,

@@ -37,12 +37,21 @@ import java.util.Optional;
  */
 public interface SubmissionStore {
 
-  /** A thread-safe in-memory store holding at most 100,000 submissions. */
+  /**
+   * A thread-safe in-memory store holding at most 100,000 submissions.
+   *
+   * @return a new, empty store
+   */
   static SubmissionStore inMemory() {
     return new InMemorySubmissionStore(100_000);
   }
 
-  /** A thread-safe in-memory store holding at most {@code maxSubmissions} submissions. */
+  /**
+   * A thread-safe in-memory store holding at most {@code maxSubmissions} submissions.
+   *
+   * @param maxSubmissions the bound, at least 1
+   * @return a new, empty store
+   */
   static SubmissionStore inMemory(int maxSubmissions) {
     return new InMemorySubmissionStore(maxSubmissions);
   }
@@ -50,6 +59,7 @@ public interface SubmissionStore {
   /**
    * Stores a new submission, atomically: afterwards it is fully visible or not at all.
    *
+   * @param submission the submission to store
    * @throws DuplicateSubmissionException if a submission with this id exists (due or not); the existing
    *     one is unchanged
    * @throws StoreException if the store is full or fails
@@ -58,6 +68,10 @@ public interface SubmissionStore {
 
   /**
    * The submission, unless it is absent or due at {@code now}. Never changes anything: no view is taken.
+   *
+   * @param id the submission
+   * @param now the time to judge deadlines by
+   * @return the submission, or empty
    */
   Optional<StoredSubmission> find(SubmissionId id, Instant now);
 
@@ -72,6 +86,10 @@ public interface SubmissionStore {
    * incremented, the reveal window applied). If the action throws, the store changes nothing and
    * rethrows the action's exception unchanged.
    *
+   * @param <T> the action's result type
+   * @param id the submission
+   * @param now the time to judge deadlines by
+   * @param action what to do with the claimed submission, run while the store holds it
    * @return the action's result, or empty if there was nothing to claim (the action was not run)
    */
   <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action);
@@ -80,6 +98,10 @@ public interface SubmissionStore {
    * The submissions of a conversation that are not due at {@code now}, in no particular order: never one
    * that was deleted, purged or claimed for its last view. Rows of the conversation that cannot be
    * decoded are left out and made due at {@code now} (see "Damaged rows" above).
+   *
+   * @param conversationId the conversation
+   * @param now the time to judge deadlines by
+   * @return the conversation's submissions
    */
   List<StoredSubmission> findByConversation(String conversationId, Instant now);
 
@@ -88,6 +110,7 @@ public interface SubmissionStore {
    * {@code expectedVersion}. Used for per-field purges, conversation ends and key rotation.
    *
    * @param replacement the new state; its {@code metadata().version()} must be {@code expectedVersion + 1}
+   * @param expectedVersion the version the stored row must have
    * @return {@code true} if replaced; {@code false} if absent or its version differs (nothing changed)
    * @throws IllegalArgumentException if the replacement's version is not {@code expectedVersion + 1}
    */
@@ -96,6 +119,7 @@ public interface SubmissionStore {
   /**
    * Deletes a submission now, due or not (an on-demand purge).
    *
+   * @param id the submission
    * @return its metadata as it was, or empty if it did not exist
    * @throws StoreException if the store fails, or the row cannot be decoded (it then stays, for
    *     {@link #purgeDue} to delete and report at its deadline)
@@ -112,7 +136,9 @@ public interface SubmissionStore {
    * than {@code batchSize} come back ({@link PurgeBatch#size()}): a short batch means every submission due at {@code now} was purged
    * or is held by a concurrent call that will purge it.
    *
+   * @param now the time to judge deadlines by
    * @param batchSize 1 to 10,000
+   * @return what was deleted
    * @throws IllegalArgumentException if {@code batchSize} is outside 1 to 10,000
    */
   PurgeBatch purgeDue(Instant now, int batchSize);
@@ -123,7 +149,9 @@ public interface SubmissionStore {
    * rows it cannot decode are left out and made due at {@code now} (see "Damaged rows" above); the library
    * then drops the fields with {@link #replace}.
    *
+   * @param now the time to judge deadlines by
    * @param limit 1 to 10,000
+   * @return the submissions, at most {@code limit}
    * @throws IllegalArgumentException if {@code limit} is outside 1 to 10,000
    */
   List<StoredSubmission> findFieldPurgeDue(Instant now, int limit);
@@ -134,6 +162,9 @@ public interface SubmissionStore {
    * instances: a second call keeps the earlier end and the later {@code rememberUntil}. Atomic on its own,
    * and visible to {@link #conversationEndedAt} on every instance once it returns.
    *
+   * @param conversationId the conversation
+   * @param endedAt when it ended
+   * @param rememberUntil until when to remember the end
    * @return the end as recorded now: the earliest {@code endedAt} any call gave
    * @throws IllegalArgumentException if {@code rememberUntil} is before {@code endedAt}
    */
@@ -142,6 +173,10 @@ public interface SubmissionStore {
   /**
    * When a conversation ended, if {@link #endConversation} recorded it and it is still remembered at
    * {@code now} ({@code rememberUntil > now}). Never changes anything.
+   *
+   * @param conversationId the conversation
+   * @param now the time to judge by
+   * @return the recorded end, or empty
    */
   Optional<Instant> conversationEndedAt(String conversationId, Instant now);
 
@@ -149,6 +184,7 @@ public interface SubmissionStore {
    * Forgets up to {@code batchSize} ended conversations no longer remembered at {@code now}
    * ({@code rememberUntil <= now}), in one short unit of work; safe to run from several instances.
    *
+   * @param now the time to judge by
    * @param batchSize 1 to 10,000
    * @return how many were forgotten
    * @throws IllegalArgumentException if {@code batchSize} is outside 1 to 10,000

@@ -6,6 +6,7 @@ package dev.lhn.secureforms.spring.boot;
  */
 public class KekConfigurationException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
+  /** The property to fix. */
   private final String property;
 
   /**
