@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -89,7 +90,7 @@ public class FormsController {
   public record Ended(String conversationId, int submissionsUpdated) {}
 
   @PostMapping("/conversations/{conversationId}/forms/{formId}")
-  public ResponseEntity<?> submit(@PathVariable String conversationId, @PathVariable String formId,
+  public ResponseEntity<?> submit(@PathVariable("conversationId") String conversationId, @PathVariable("formId") String formId,
       @RequestBody Map<String, String> values) {
     FormSchema form = formsById.get(formId);
     if (form == null) {
@@ -101,13 +102,13 @@ public class FormsController {
         present.put(k, v);
       }
     });
-    Receipt receipt = Receipt.of(forms.submit(form, conversationId, present));
+    Receipt receipt = Receipt.of(checked(() -> forms.submit(form, conversationId, present)));
     return ResponseEntity.created(URI.create("/submissions/" + receipt.id())).cacheControl(NO_STORE).body(receipt);
   }
 
   @GetMapping("/submissions/{id}")
-  public ResponseEntity<?> status(@PathVariable String id) {
-    Optional<SubmissionStatus> status = forms.status(SubmissionId.parse(id));
+  public ResponseEntity<?> status(@PathVariable("id") String id) {
+    Optional<SubmissionStatus> status = forms.status(checked(() -> SubmissionId.parse(id)));
     if (status.isEmpty()) {
       return problem(HttpStatus.NOT_FOUND, "submission gone: revealed, purged or never there");
     }
@@ -115,8 +116,9 @@ public class FormsController {
   }
 
   @PostMapping("/submissions/{id}/reveal")
-  public ResponseEntity<?> reveal(@PathVariable String id, @RequestHeader("X-Operator") String operator) {
-    Optional<RevealedSubmission> revealed = forms.reveal(SubmissionId.parse(id), Viewer.of(operator));
+  public ResponseEntity<?> reveal(@PathVariable("id") String id, @RequestHeader("X-Operator") String operator) {
+    SubmissionId submission = checked(() -> SubmissionId.parse(id));
+    Optional<RevealedSubmission> revealed = forms.reveal(submission, checked(() -> Viewer.of(operator)));
     if (revealed.isEmpty()) {
       return problem(HttpStatus.NOT_FOUND, "nothing to reveal");
     }
@@ -132,8 +134,8 @@ public class FormsController {
   }
 
   @PostMapping("/conversations/{conversationId}/end")
-  public ResponseEntity<Ended> end(@PathVariable String conversationId) {
-    int updated = forms.conversationEnded(conversationId);
+  public ResponseEntity<Ended> end(@PathVariable("conversationId") String conversationId) {
+    int updated = checked(() -> forms.conversationEnded(conversationId));
     return ResponseEntity.ok().cacheControl(NO_STORE).body(new Ended(conversationId, updated));
   }
 
@@ -165,10 +167,31 @@ public class FormsController {
     return problem(HttpStatus.BAD_REQUEST, "the body must be a JSON object of field names to string values");
   }
 
-  /** A malformed submission id, conversation id or operator id; the library's messages hold no value. */
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> badArgument(IllegalArgumentException e) {
+  ResponseEntity<ProblemDetail> badRequest(BadRequestException e) {
     return problem(HttpStatus.BAD_REQUEST, e.getMessage());
+  }
+
+  /**
+   * Runs a library call whose IllegalArgumentException means a malformed submission id, conversation id or
+   * operator id in the request: a 400 with the library's message, which names the rule and never holds a
+   * field value. Other IllegalArgumentExceptions (the framework's, say) are not echoed to the client.
+   */
+  private static <T> T checked(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException(e.getMessage());
+    }
+  }
+
+  /** A request the library refused as malformed. */
+  static final class BadRequestException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadRequestException(String message) {
+      super(message, null, false, false);
+    }
   }
 
   private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
