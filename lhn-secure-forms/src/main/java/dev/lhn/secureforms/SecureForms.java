@@ -719,8 +719,13 @@ public final class SecureForms implements AutoCloseable {
    * kept reads both); give them the new KEK before retiring the old one. Envelope v1 submissions (written
    * before the key hierarchy) keep needing the KEK this instance was built with.
    *
+   * <p>Pass the keyset the instances now run with, new key primary and old key kept (docs/KEYS.md,
+   * "Rotating the KEK"): every key not yet wrapped by its primary is re-wrapped, also those it can already
+   * read through the old key, so that the old key can then be dropped.
+   *
    * @param newKek the new key-encryption key
-   * @return how many keys this call re-wrapped (0 when another instance did it already)
+   * @return how many keys this call re-wrapped (0 when another instance did it already, for a KEK whose
+   *     ciphertexts name their key, as Tink keysets' do)
    * @throws KekUnavailableException if either KEK failed; a retry continues where this one stopped
    */
   public int rotateKeyEncryptionKey(Aead newKek) {
