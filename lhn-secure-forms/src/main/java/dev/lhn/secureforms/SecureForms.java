@@ -291,7 +291,7 @@ public final class SecureForms implements AutoCloseable {
       LOG.warn("reveal of submission {} failed ({}); nothing was consumed", id, e.getClass().getSimpleName());
       SubmissionMetadata m = claimedMeta[0] != null ? claimedMeta[0] : findQuietly(id, now);
       emit(new FormEvent.RevealFailed(id, m == null ? null : m.formId(),
-          m == null ? null : host(m.conversationId(), now), viewer.operatorId(), now, e.getClass().getSimpleName()));
+          m == null ? null : eventHost(m.conversationId(), now), viewer.operatorId(), now, e.getClass().getSimpleName()));
       throw e;
     }
     revealed.ifPresent(r -> {
@@ -402,7 +402,7 @@ public final class SecureForms implements AutoCloseable {
     emit(new FormEvent.ConversationEnded(m.id(), m.formId(), host(m.conversationId(), now), now, m.purgeAt()));
     if (m.isDue(now)) {
       store.delete(m.id()).ifPresent(gone -> emit(new FormEvent.Purged(gone.id(),
-          gone.formId(), host(gone.conversationId(), now), null, now, gone.dueReason(), null)));
+          gone.formId(), eventHost(gone.conversationId(), now), null, now, gone.dueReason(), null)));
     } else {
       purgeDueFields(after.get(), now);
     }
@@ -430,7 +430,7 @@ public final class SecureForms implements AutoCloseable {
     requireNonNull(id, "id");
     Instant now = now();
     Optional<SubmissionMetadata> gone = store.delete(id);
-    gone.ifPresent(m -> emit(new FormEvent.Purged(id, m.formId(), host(m.conversationId(), now),
+    gone.ifPresent(m -> emit(new FormEvent.Purged(id, m.formId(), eventHost(m.conversationId(), now),
         by == null ? null : by.operatorId(), now, PurgeReason.MANUAL, null)));
     return gone.isPresent();
   }
@@ -512,7 +512,7 @@ public final class SecureForms implements AutoCloseable {
         if (earliest == null || m.purgeAt().isBefore(earliest)) {
           earliest = m.purgeAt();
         }
-        emit(new FormEvent.Purged(m.id(), m.formId(), host(m.conversationId(), now), null, now, m.dueReason(), null));
+        emit(new FormEvent.Purged(m.id(), m.formId(), eventHost(m.conversationId(), now), null, now, m.dueReason(), null));
       }
       for (DamagedSubmission d : batch.damaged()) {
         byReason.merge(PurgeReason.DAMAGED, 1, Integer::sum);
@@ -588,11 +588,11 @@ public final class SecureForms implements AutoCloseable {
                 m.version());
         if (done) {
           for (String f : new TreeSet<>(gone)) {
-            emit(new FormEvent.Purged(m.id(), m.formId(), host(m.conversationId(), now), operatorId, now,
+            emit(new FormEvent.Purged(m.id(), m.formId(), eventHost(m.conversationId(), now), operatorId, now,
                 PurgeReason.FIELD, f));
           }
           if (last) {
-            emit(new FormEvent.Purged(m.id(), m.formId(), host(m.conversationId(), now), operatorId, now,
+            emit(new FormEvent.Purged(m.id(), m.formId(), eventHost(m.conversationId(), now), operatorId, now,
                 PurgeReason.FIELD, null));
           }
           return gone.size();
@@ -605,14 +605,14 @@ public final class SecureForms implements AutoCloseable {
       SubmissionId damaged = m.id();
       LOG.warn("submission {} has a malformed envelope ({}); purging it whole", damaged, e.getMessage());
       Optional<SubmissionMetadata> gone = store.delete(damaged);
-      gone.ifPresent(g -> emit(new FormEvent.Purged(damaged, g.formId(), host(g.conversationId(), now), operatorId, now,
+      gone.ifPresent(g -> emit(new FormEvent.Purged(damaged, g.formId(), eventHost(g.conversationId(), now), operatorId, now,
           PurgeReason.DAMAGED, null)));
       return gone.isPresent() ? fields.size() : 0;
     }
     if (current == null) {
       return 0;
     }
-    emit(new FormEvent.PurgeFailed(m.id(), m.formId(), host(m.conversationId(), now), now, "ConcurrentModification"));
+    emit(new FormEvent.PurgeFailed(m.id(), m.formId(), eventHost(m.conversationId(), now), now, "ConcurrentModification"));
     throw new StoreException("field purge of submission " + m.id() + " lost " + CAS_ATTEMPTS
         + " races against concurrent changes; retry later");
   }
@@ -652,6 +652,21 @@ public final class SecureForms implements AutoCloseable {
   /** The host's conversation id behind what the store keeps ({@code null} if a reference does not open). */
   private String host(String stored, Instant now) {
     return sealing.hostId(stored, now);
+  }
+
+  /**
+   * The host's conversation id for an event, or {@code null} when the lookup key behind conversation
+   * references cannot be had (a KMS outage on an instance that has not unwrapped it yet): a purge needs no
+   * key and must neither stop nor lose its events for want of one, and a failed reveal must still be
+   * evidenced, with its own failure rather than the lookup key's.
+   */
+  private String eventHost(String stored, Instant now) {
+    try {
+      return host(stored, now);
+    } catch (KekUnavailableException e) {
+      LOG.warn("conversation id left out of an event: {}", e.getMessage());
+      return null;
+    }
   }
 
   /** A submission's status as the host sees it: with its own conversation id. */
@@ -704,8 +719,13 @@ public final class SecureForms implements AutoCloseable {
    * kept reads both); give them the new KEK before retiring the old one. Envelope v1 submissions (written
    * before the key hierarchy) keep needing the KEK this instance was built with.
    *
+   * <p>Pass the keyset the instances now run with, new key primary and old key kept (docs/KEYS.md,
+   * "Rotating the KEK"): every key not yet wrapped by its primary is re-wrapped, also those it can already
+   * read through the old key, so that the old key can then be dropped.
+   *
    * @param newKek the new key-encryption key
-   * @return how many keys this call re-wrapped (0 when another instance did it already)
+   * @return how many keys this call re-wrapped (0 when another instance did it already, for a KEK whose
+   *     ciphertexts name their key, as Tink keysets' do)
    * @throws KekUnavailableException if either KEK failed; a retry continues where this one stopped
    */
   public int rotateKeyEncryptionKey(Aead newKek) {

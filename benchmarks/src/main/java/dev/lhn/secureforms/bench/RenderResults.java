@@ -236,6 +236,11 @@ public final class RenderResults {
                 String.format(Locale.ROOT, "%.0f%%", 100 * share), "–"));
           }
         }
+        case "kmsRoundTrip" -> {
+          double share = floor.cost() / ours.cost();
+          out.add(row("round trips with a 10 ms KEK ≥ 90% of a local KEK's (#10)" + where,
+              String.format(Locale.ROOT, "%.0f%%", 100 * share), share >= 0.9 ? "yes" : "**no**"));
+        }
         case "purge" -> {
           double share = floor.cost() / ours.cost();
           out.add(row("purge rows/s ≥ 50% of one plain DELETE" + where,

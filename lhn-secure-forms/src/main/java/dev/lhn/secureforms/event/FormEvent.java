@@ -28,9 +28,11 @@ public sealed interface FormEvent {
   String formId();
 
   /**
-   * Its conversation.
+   * Its conversation: the host's id. In {@link Purged}, {@link PurgeFailed} and {@link RevealFailed} it is
+   * {@code null} when the key-encryption key was unavailable to the instance that needed it to turn the
+   * stored conversation reference back into the host's id (a purge needs no key and goes on without it).
    *
-   * @return the submission's conversation
+   * @return the submission's conversation, or {@code null} as above
    */
   String conversationId();
 

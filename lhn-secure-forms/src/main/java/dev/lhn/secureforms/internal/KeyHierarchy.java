@@ -207,9 +207,16 @@ public final class KeyHierarchy implements AutoCloseable {
   }
 
   /**
-   * Re-wraps every live epoch key with {@code newKek} (unwrapped with the current KEK), then makes it the
-   * KEK for new epochs. O(live epochs); submissions are never rewritten. A key re-wrapped concurrently by
-   * another instance is skipped once it is seen to be readable by the new KEK.
+   * Re-wraps every live epoch key with {@code newKek} so that it is wrapped by the new KEK's primary key, then
+   * makes it the KEK for new epochs. O(live epochs); submissions are never rewritten.
+   *
+   * <p>A key is left alone only when it is already wrapped by {@code newKek}'s primary: {@code newKek}
+   * unwraps it and its ciphertext starts with the 5-byte output prefix (Tink's {@code TINK} prefix: a version
+   * byte and the primary key's id) that two fresh encryptions by {@code newKek} share. Readable alone is not
+   * enough: a keyset that keeps the old key as a secondary (the rolling rotation of docs/KEYS.md) reads every
+   * old wrap, and skipping those would leave them to be lost when the old key is dropped. A KEK whose
+   * ciphertexts carry no stable prefix (a raw key) has every key re-wrapped on every call. A key re-wrapped
+   * concurrently by another instance makes this call's compare-and-set fail, and is not counted.
    *
    * @return how many keys were re-wrapped by this call
    * @throws KekUnavailableException if either KEK failed; keys re-wrapped before the failure stay
@@ -217,6 +224,7 @@ public final class KeyHierarchy implements AutoCloseable {
    */
   public int rotate(Aead newKek, Instant now) {
     requireNonNull(newKek, "newKek");
+    byte[] primaryPrefix = primaryPrefix(newKek);
     int rewrapped = 0;
     EpochKeyId after = null;
     List<StoredEpochKey> page;
@@ -224,15 +232,18 @@ public final class KeyHierarchy implements AutoCloseable {
       page = store.live(now, after, BATCH);
       for (StoredEpochKey k : page) {
         after = k.id();
-        if (readableBy(newKek, k)) {
-          continue;
+        byte[] key = unwrapOrNull(newKek, k);
+        if (key != null && primaryPrefix != null && startsWith(k.wrapped(), primaryPrefix)) {
+          Arrays.fill(key, (byte) 0);
+          continue; // already wrapped by the new primary
         }
-        byte[] key;
-        try {
-          key = kek.decrypt(k.wrapped(), k.id().associatedData());
-        } catch (GeneralSecurityException | RuntimeException e) {
-          throw new KekUnavailableException("rotation: the current key-encryption key could not unwrap epoch key "
-              + k.id() + " (" + e.getClass().getSimpleName() + ")");
+        if (key == null) {
+          try {
+            key = kek.decrypt(k.wrapped(), k.id().associatedData());
+          } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KekUnavailableException("rotation: the current key-encryption key could not unwrap epoch key "
+                + k.id() + " (" + e.getClass().getSimpleName() + ")");
+          }
         }
         try {
           byte[] wrapped = newKek.encrypt(key, k.id().associatedData());
@@ -252,13 +263,38 @@ public final class KeyHierarchy implements AutoCloseable {
     return rewrapped;
   }
 
-  private static boolean readableBy(Aead candidate, StoredEpochKey k) {
+  /** How many leading bytes of a Tink ciphertext name the key that made it (version byte, key id). */
+  private static final int PREFIX_BYTES = 5;
+  private static final byte[] PROBE_AD = "lsf/epoch/v1/rotation-probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** The output prefix of {@code kek}'s primary, or {@code null} when two encryptions share none. */
+  private static byte[] primaryPrefix(Aead kek) {
+    byte[] first;
+    byte[] second;
     try {
-      byte[] key = candidate.decrypt(k.wrapped(), k.id().associatedData());
-      Arrays.fill(key, (byte) 0);
-      return true;
+      first = kek.encrypt(new byte[EPOCH_KEY_BYTES], PROBE_AD);
+      second = kek.encrypt(new byte[EPOCH_KEY_BYTES], PROBE_AD);
     } catch (GeneralSecurityException | RuntimeException e) {
-      return false;
+      throw new KekUnavailableException("rotation: the new key-encryption key could not encrypt ("
+          + e.getClass().getSimpleName() + ")");
+    }
+    if (first.length < PREFIX_BYTES || second.length < PREFIX_BYTES
+        || !Arrays.equals(first, 0, PREFIX_BYTES, second, 0, PREFIX_BYTES)) {
+      return null;
+    }
+    return Arrays.copyOf(first, PREFIX_BYTES);
+  }
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /** The key unwrapped by {@code candidate}, or {@code null} if it cannot. */
+  private static byte[] unwrapOrNull(Aead candidate, StoredEpochKey k) {
+    try {
+      return candidate.decrypt(k.wrapped(), k.id().associatedData());
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return null;
     }
   }
 
