@@ -49,6 +49,7 @@ final class Observations implements Instrumentation {
   }
 
   @Override
+  @SuppressWarnings("try") // the scope is opened for what runs inside it, never read
   public SubmissionReceipt submit(String formId, Supplier<SubmissionReceipt> submit) {
     Observation o = Observation.createNotStarted(SUBMIT, registry)
         .contextualName("secure-forms submit")
@@ -74,6 +75,7 @@ final class Observations implements Instrumentation {
   }
 
   @Override
+  @SuppressWarnings("try") // the scope is opened for what runs inside it, never read
   public Optional<RevealedSubmission> reveal(Supplier<Optional<RevealedSubmission>> reveal) {
     Observation o = Observation.createNotStarted(REVEAL, registry)
         .contextualName("secure-forms reveal")
@@ -95,6 +97,7 @@ final class Observations implements Instrumentation {
   }
 
   @Override
+  @SuppressWarnings("try") // the scope is opened for what runs inside it, never read
   public PurgeRun purge(Supplier<PurgeRun> purge) {
     Observation o = Observation.createNotStarted(PURGE, registry)
         .contextualName("secure-forms purge")
