@@ -15,6 +15,7 @@ final class Databases {
   static final String PREFIX = "lsfbench_";
   static final String STORE_TABLE = PREFIX + "submissions";
   static final String FLOOR_TABLE = PREFIX + "floor";
+  static final String EPOCH_KEYS_TABLE = PREFIX + "epoch_keys";
 
   private Databases() {}
 
@@ -50,6 +51,7 @@ final class Databases {
   static void dropAll(BenchDataSource ds) throws SQLException {
     execute(ds, "DROP TABLE IF EXISTS " + STORE_TABLE);
     execute(ds, "DROP TABLE IF EXISTS " + FLOOR_TABLE);
+    execute(ds, "DROP TABLE IF EXISTS " + EPOCH_KEYS_TABLE);
   }
 
   static void execute(BenchDataSource ds, String sql) throws SQLException {

@@ -1,7 +1,9 @@
 package dev.lhn.secureforms.bench;
 
+import com.google.crypto.tink.Aead;
 import dev.lhn.secureforms.SecureForms;
 import dev.lhn.secureforms.SubmissionReceipt;
+import dev.lhn.secureforms.jdbc.JdbcEpochKeyStore;
 import dev.lhn.secureforms.jdbc.JdbcSubmissionStore;
 import dev.lhn.secureforms.retention.RetentionScheduler;
 import java.sql.Connection;
@@ -78,17 +80,22 @@ public class PurgeBenchmark {
     Databases.dropAll(dataSource);
     JdbcSubmissionStore submissions = JdbcSubmissionStore.builder(dataSource)
         .tablePrefix(Databases.PREFIX).createSchema().build();
+    JdbcEpochKeyStore epochKeys = JdbcEpochKeyStore.builder(dataSource)
+        .tablePrefix(Databases.PREFIX).createSchema().build();
+    Aead kek = CardForm.localKek(); // one KEK for both instances: they share the epoch keys
     forms = SecureForms.builder()
-        .keyEncryptionKey(CardForm.localKek())
+        .keyEncryptionKey(kek)
         .store(submissions)
+        .epochKeyStore(epochKeys)
         .retentionScheduler(RetentionScheduler.disabled())
         .clock(InstantSource.fixed(NOW))
         .purgeBatchSize(batch)
         .build();
     // One real row, written by the store, is the template of every copy.
     SubmissionReceipt r = SecureForms.builder()
-        .keyEncryptionKey(CardForm.localKek())
+        .keyEncryptionKey(kek)
         .store(submissions)
+        .epochKeyStore(epochKeys)
         .retentionScheduler(RetentionScheduler.disabled())
         .clock(InstantSource.fixed(SUBMITTED))
         .build()

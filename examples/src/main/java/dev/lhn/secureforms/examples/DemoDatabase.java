@@ -2,7 +2,9 @@ package dev.lhn.secureforms.examples;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lhn.secureforms.jdbc.JdbcEpochKeyStore;
 import dev.lhn.secureforms.jdbc.JdbcSubmissionStore;
+import dev.lhn.secureforms.keys.EpochKeyStore;
 import dev.lhn.secureforms.spi.SubmissionStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,7 +18,9 @@ import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * The examples' database: embedded H2 (a file, or memory for tests) or any JDBC URL, such as PostgreSQL's.
- * A real host brings its own pooled {@link DataSource} (HikariCP, say); the JDBC store needs nothing else.
+ * A real host brings its own pooled {@link DataSource} (HikariCP, say); the JDBC stores need nothing else.
+ * The examples keep their epoch keys on a second {@code DemoDatabase}: a database whose backups are not the
+ * submissions' (docs/KEYS.md).
  */
 public final class DemoDatabase implements AutoCloseable {
   /** Table prefix of the examples' store. */
@@ -91,6 +95,22 @@ public final class DemoDatabase implements AutoCloseable {
     return JdbcSubmissionStore.builder(dataSource)
         .tablePrefix(tablePrefix)
         .createSchema() // the jar's DDL for the detected database, run only if the table is missing
+        .build();
+  }
+
+  /**
+   * The JDBC epoch key store on this database ({@code lsf_epoch_keys}), creating its table if missing. Use a
+   * database other than the submissions' one: a backup holding both brings destroyed keys back.
+   */
+  public EpochKeyStore epochKeyStore() {
+    return epochKeyStore(TABLE_PREFIX);
+  }
+
+  /** The JDBC epoch key store on this database with another table prefix, creating its table if missing. */
+  public EpochKeyStore epochKeyStore(String tablePrefix) {
+    return JdbcEpochKeyStore.builder(dataSource)
+        .tablePrefix(tablePrefix)
+        .createSchema()
         .build();
   }
 

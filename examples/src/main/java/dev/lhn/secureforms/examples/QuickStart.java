@@ -37,8 +37,9 @@ import java.util.Optional;
  * The quick start: the whole life of a secure form in one run, on embedded H2, with a manual clock.
  *
  * <p>Run it from the repository root with {@code ./mvnw -q -pl examples -am package -DskipTests -Pquickstart}.
- * Its one argument is the data directory (default {@code target/quickstart}); it keeps the H2 database and
- * the demo key-encryption key there.
+ * Its one argument is the data directory (default {@code target/quickstart}); it keeps the H2 database of
+ * submissions, a second H2 database of epoch keys (outside the submissions' backup domain, docs/KEYS.md)
+ * and the demo key-encryption key there.
  */
 public final class QuickStart {
   private static final String RULE = "-".repeat(96);
@@ -82,15 +83,19 @@ public final class QuickStart {
     AuditLog audit = AuditLog.inMemory();
     List<FormEvent> events = new ArrayList<>();
     try (DemoDatabase db = DemoDatabase.h2File(dataDir, "quickstart-db");
+        DemoDatabase keys = DemoDatabase.h2File(dataDir, "quickstart-keys"); // another database, other backups
         SecureForms forms = SecureForms.builder()
             .keyEncryptionKey(kek.aead())
             .store(db.submissionStore())
+            .epochKeyStore(keys.epochKeyStore())               // wrapped by the KEK, destroyed on schedule
             .clock(clock)                                      // the demo moves time itself...
             .retentionScheduler(RetentionScheduler.disabled()) // ...so it also calls purgeDue() itself
             .auditLog(audit)
             .listener(events::add)                             // where a host would feed its webhooks
             .build()) {
       out.println("Store: JDBC on embedded H2, " + db.description());
+      out.println("Epoch keys: JDBC on a second embedded H2, " + keys.description()
+          + " (outside the submissions' backup domain)");
       story(forms, audit, events);
     }
   }

@@ -47,7 +47,10 @@ class QuickStartTest {
         () -> assertTrue(out.contains("Created the demo key-encryption key."), "first run creates the KEK"),
         () -> assertTrue(out.contains("That file is PLAINTEXT, for this demo only. A real deployment uses a KMS key")),
         () -> assertTrue(Files.exists(dir.resolve("demo-kek.json")), "keyset file"),
-        () -> assertTrue(out.contains("Store: JDBC on embedded H2, jdbc:h2:file:")),
+        () -> assertTrue(has(out, "^Store: JDBC on embedded H2, jdbc:h2:file:.*quickstart-db$")),
+        () -> assertTrue(has(out, "^Epoch keys: JDBC on a second embedded H2, jdbc:h2:file:.*quickstart-keys"
+            + " \\(outside the submissions' backup domain\\)$")),
+        () -> assertTrue(Files.exists(dir.resolve("quickstart-keys.mv.db")), "the epoch keys' own database"),
         () -> assertTrue(has(out, "^   card-payment v1 \"Card payment\": view once; purged 24h after submission, "
             + "or 1h after the conversation ends$")),
         () -> assertTrue(has(out, "^     cvc +CARD_CVC +PCI_SAD .*own retention: purged the moment the conversation ends$")),

@@ -68,9 +68,11 @@ class DamagedRowsTest {
     }
   }
 
-  private SecureForms forms(JdbcSubmissionStore store, int batch) {
-    return SecureForms.builder().keyEncryptionKey(kek()).store(store).clock(clock).listener(events::add)
-        .purgeBatchSize(batch).retentionScheduler(RetentionScheduler.disabled()).build();
+  /** Forms over the submissions under {@code prefix}, their epoch keys beside them (a test needs no second database). */
+  private SecureForms forms(DataSource raw, String prefix, JdbcSubmissionStore store, int batch) {
+    JdbcEpochKeyStore keys = JdbcEpochKeyStore.builder(raw).tablePrefix(prefix).createSchema().build();
+    return SecureForms.builder().keyEncryptionKey(kek()).store(store).epochKeyStore(keys).clock(clock)
+        .listener(events::add).purgeBatchSize(batch).retentionScheduler(RetentionScheduler.disabled()).build();
   }
 
   /** Two kinds of damage the DDL cannot refuse: a preview that is not JSON, a conversation id that is empty. */
@@ -104,7 +106,7 @@ class DamagedRowsTest {
     String prefix = TestDatabase.uniquePrefix("dmg");
     try {
       JdbcSubmissionStore store = JdbcSubmissionStore.builder(raw).tablePrefix(prefix).createSchema().build();
-      try (SecureForms forms = forms(store, 3)) {
+      try (SecureForms forms = forms(raw, prefix, store, 3)) {
         List<SubmissionId> ids = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
           ids.add(forms.submit(FORM, "conv-" + i, VALUES).id());
@@ -132,7 +134,7 @@ class DamagedRowsTest {
     String prefix = TestDatabase.uniquePrefix("dmr");
     try {
       JdbcSubmissionStore store = JdbcSubmissionStore.builder(raw).tablePrefix(prefix).createSchema().build();
-      try (SecureForms forms = forms(store, 100)) {
+      try (SecureForms forms = forms(raw, prefix, store, 100)) {
         SubmissionReceipt r = forms.submit(FORM, "conv-x", VALUES);
         damage(raw, store, r.id(), "field_retention", "{\"cvc\":{\"maxAge\":\"soon\"}}");
         String expected = "stored submission " + r.id() + " is damaged (stored field retention is not valid)";
@@ -160,7 +162,7 @@ class DamagedRowsTest {
     String prefix = TestDatabase.uniquePrefix("dmc");
     try {
       JdbcSubmissionStore store = JdbcSubmissionStore.builder(raw).tablePrefix(prefix).createSchema().build();
-      try (SecureForms forms = forms(store, 100)) {
+      try (SecureForms forms = forms(raw, prefix, store, 100)) {
         SubmissionReceipt a = forms.submit(FORM, "conv-end", VALUES);
         SubmissionReceipt bad = forms.submit(FORM, "conv-end", VALUES);
         SubmissionReceipt b = forms.submit(FORM, "conv-end", VALUES);
@@ -187,7 +189,7 @@ class DamagedRowsTest {
     String prefix = TestDatabase.uniquePrefix("dmd");
     try {
       JdbcSubmissionStore store = JdbcSubmissionStore.builder(raw).tablePrefix(prefix).createSchema().build();
-      try (SecureForms forms = forms(store, 100)) {
+      try (SecureForms forms = forms(raw, prefix, store, 100)) {
         SubmissionReceipt r = forms.submit(FORM, "conv-ddl", VALUES);
         try (Connection c = raw.getConnection()) {
           try (PreparedStatement ps = c.prepareStatement("UPDATE " + store.tableName() + " SET envelope = ? WHERE id = ?")) {

@@ -63,8 +63,9 @@ class RevealRaceTest {
     AtomicReference<Instant> now = new AtomicReference<>(T0);
     try {
       JdbcSubmissionStore store = JdbcSubmissionStore.builder(raw).tablePrefix(prefix).createSchema().build();
-      try (SecureForms forms = SecureForms.builder().keyEncryptionKey(kek()).store(store).clock(now::get)
-          .retentionScheduler(RetentionScheduler.disabled()).build()) {
+      JdbcEpochKeyStore keys = JdbcEpochKeyStore.builder(raw).tablePrefix(prefix).createSchema().build();
+      try (SecureForms forms = SecureForms.builder().keyEncryptionKey(kek()).store(store).epochKeyStore(keys)
+          .clock(now::get).retentionScheduler(RetentionScheduler.disabled()).build()) {
         SubmissionReceipt r = forms.submit(FORM, "conv-race", Map.of("pan", "4242424242424242", "cvc", "123"));
         CompletableFuture<Optional<RevealedSubmission>> reveal;
         try (Connection ending = raw.getConnection()) {

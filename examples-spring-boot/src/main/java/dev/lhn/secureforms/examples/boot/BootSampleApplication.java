@@ -1,15 +1,19 @@
 package dev.lhn.secureforms.examples.boot;
 
 import dev.lhn.secureforms.RevealAuthorizer;
+import dev.lhn.secureforms.spring.boot.SecureFormsAutoConfiguration;
 import java.util.List;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The Spring Boot sample: the starter's {@code SecureForms} on embedded H2, a card form ({@link SampleForms}),
+ * The Spring Boot sample: the starter's {@code SecureForms} on embedded H2 (its epoch keys on a second H2
+ * database), a card form ({@link SampleForms}),
  * a REST API ({@link FormsController}) and {@code /actuator/health}. Run it from the repository root:
  *
  * <pre>./mvnw -q -pl examples-spring-boot -am package -DskipTests -Pbootsample</pre>
@@ -36,6 +40,17 @@ public class BootSampleApplication {
   @Bean
   DemoKms demoKms() {
     return new DemoKms();
+  }
+
+  /**
+   * The epoch keys' own database, {@code sample.epoch-keys.url}: the starter puts its {@code JdbcEpochKeyStore}
+   * on the DataSource bean of this name, so that a backup of the submissions' database never holds the keys
+   * that open them (docs/KEYS.md). Not a default candidate: Boot still configures {@code spring.datasource.*}
+   * as the application's DataSource, where the submissions go.
+   */
+  @Bean(name = SecureFormsAutoConfiguration.EPOCH_KEYS_DATA_SOURCE_BEAN, defaultCandidate = false)
+  DataSource secureFormsEpochKeysDataSource(@Value("${sample.epoch-keys.url}") String url) {
+    return DataSourceBuilder.create().url(url).build();
   }
 
   /**

@@ -28,6 +28,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.datasource.url=jdbc:h2:mem:bootsample_api;DB_CLOSE_DELAY=-1",
+        "sample.epoch-keys.url=jdbc:h2:mem:bootsample_api_keys;DB_CLOSE_DELAY=-1",
         // As someone chasing a problem would: the library's and Spring MVC's DEBUG lines, still no value.
         "logging.level.dev.lhn.secureforms=DEBUG", "logging.level.org.springframework.web=DEBUG"})
 @ExtendWith(OutputCaptureExtension.class)

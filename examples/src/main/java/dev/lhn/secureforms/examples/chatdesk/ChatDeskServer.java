@@ -22,6 +22,7 @@ import dev.lhn.secureforms.examples.chatdesk.ChatDesk.Author;
 import dev.lhn.secureforms.examples.chatdesk.ChatDesk.Conversation;
 import dev.lhn.secureforms.examples.chatdesk.ChatDesk.FormRequest;
 import dev.lhn.secureforms.examples.chatdesk.Sessions.Session;
+import dev.lhn.secureforms.keys.EpochKeyStore;
 import dev.lhn.secureforms.retention.RetentionScheduler;
 import dev.lhn.secureforms.schema.Classification;
 import dev.lhn.secureforms.schema.FormSchema;
@@ -69,7 +70,10 @@ import org.slf4j.LoggerFactory;
  * <p>Run it: {@code ./mvnw -q -pl examples -am package -DskipTests -Pchatdesk}, then open
  * {@code http://127.0.0.1:8080/}. Options: {@code --port=N} (0 picks a free port), {@code --host=ADDR},
  * {@code --data-dir=DIR}, {@code --jdbc-url=URL} (or env {@code CHATDESK_JDBC_URL} with
- * {@code CHATDESK_JDBC_USER}, {@code CHATDESK_JDBC_PASSWORD}); without a URL it uses embedded H2.
+ * {@code CHATDESK_JDBC_USER}, {@code CHATDESK_JDBC_PASSWORD}); without a URL it uses embedded H2. The epoch
+ * keys live in another database, outside the submissions' backup domain (docs/KEYS.md):
+ * {@code --keys-jdbc-url=URL} (or env {@code CHATDESK_KEYS_JDBC_URL} with {@code CHATDESK_KEYS_JDBC_USER},
+ * {@code CHATDESK_KEYS_JDBC_PASSWORD}), by default an embedded H2 file of their own in the data directory.
  */
 public final class ChatDeskServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChatDeskServer.class);
@@ -106,13 +110,16 @@ public final class ChatDeskServer implements AutoCloseable {
       s.put(f.formId(), f);
     }
     this.schemas = Collections.unmodifiableMap(s);
-    this.forms = SecureForms.builder()
+    SecureForms.Builder fb = SecureForms.builder()
         .keyEncryptionKey(b.kek)
         .store(b.store)
         .clock(clock)
         .retentionScheduler(b.scheduler == null ? RetentionScheduler.defaults() : b.scheduler)
-        .listener(this::onEvent)
-        .build();
+        .listener(this::onEvent);
+    if (b.epochKeys != null) {
+      fb.epochKeyStore(b.epochKeys);
+    }
+    this.forms = fb.build(); // without epoch keys, refused unless the store is the in-memory one
     this.pages = new Pages(schemas, forms, clock, operatorId);
     this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
     AtomicInteger n = new AtomicInteger();
@@ -596,7 +603,7 @@ public final class ChatDeskServer implements AutoCloseable {
     for (String a : args) {
       if (!a.startsWith("--") || !a.contains("=")) {
         System.err.println("usage: ChatDeskServer [--port=8080] [--host=127.0.0.1] [--data-dir=target/chatdesk] "
-            + "[--jdbc-url=jdbc:postgresql://...]");
+            + "[--jdbc-url=jdbc:postgresql://...] [--keys-jdbc-url=jdbc:postgresql://...]");
         System.exit(2);
       }
       opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
@@ -605,18 +612,27 @@ public final class ChatDeskServer implements AutoCloseable {
     String host = option(opts, "host", "CHATDESK_HOST", "127.0.0.1");
     Path dataDir = Path.of(option(opts, "data-dir", "CHATDESK_DATA_DIR", "target/chatdesk"));
     String url = option(opts, "jdbc-url", "CHATDESK_JDBC_URL", "");
+    String keysUrl = option(opts, "keys-jdbc-url", "CHATDESK_KEYS_JDBC_URL", "");
     java.nio.file.Files.createDirectories(dataDir);
 
     DemoDatabase db = url.isEmpty() ? DemoDatabase.h2File(dataDir, "chatdesk-db")
         : DemoDatabase.url(url, System.getenv("CHATDESK_JDBC_USER"), System.getenv("CHATDESK_JDBC_PASSWORD"));
+    // The epoch keys in another database: a backup of the submissions then never holds the keys to open it.
+    DemoDatabase keys = keysUrl.isEmpty() ? DemoDatabase.h2File(dataDir, "chatdesk-keys")
+        : DemoDatabase.url(keysUrl, System.getenv("CHATDESK_KEYS_JDBC_USER"),
+            System.getenv("CHATDESK_KEYS_JDBC_PASSWORD"));
     DemoKek kek = DemoKek.loadOrCreate(dataDir.resolve("demo-kek.json"));
     System.out.println(kek.warning());
     ChatDeskServer server = builder()
         .host(host)
         .port(port)
         .store(db.submissionStore())
+        .epochKeyStore(keys.epochKeyStore())
         .keyEncryptionKey(kek.aead())
-        .onClose(db)
+        .onClose(() -> {
+          db.close();
+          keys.close();
+        })
         .start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -625,6 +641,7 @@ public final class ChatDeskServer implements AutoCloseable {
     }, "chatdesk-shutdown"));
     System.out.println();
     System.out.println("ChatDesk is running on " + db.description());
+    System.out.println("  epoch keys on " + keys.description() + " (outside the submissions' backup domain)");
     System.out.println("  visitor:  " + server.uri() + "  (start a chat)");
     System.out.println("  operator: " + server.uri() + "operator");
     System.out.println("  events:   " + server.uri() + "events");
@@ -645,6 +662,7 @@ public final class ChatDeskServer implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port = 8080;
     private SubmissionStore store;
+    private EpochKeyStore epochKeys;
     private Aead kek;
     private InstantSource clock;
     private RetentionScheduler scheduler;
@@ -672,6 +690,15 @@ public final class ChatDeskServer implements AutoCloseable {
     /** Where submissions live. Required. */
     public Builder store(SubmissionStore store) {
       this.store = requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Where the epoch keys live: required with a durable store, on a database outside the submissions'
+     * backup domain (docs/KEYS.md). Default the in-memory one, allowed only with the in-memory store.
+     */
+    public Builder epochKeyStore(EpochKeyStore epochKeys) {
+      this.epochKeys = requireNonNull(epochKeys, "epochKeys");
       return this;
     }
 
@@ -719,6 +746,7 @@ public final class ChatDeskServer implements AutoCloseable {
       if (kek == null) {
         throw new IllegalStateException("keyEncryptionKey is required");
       }
+
       return new ChatDeskServer(this);
     }
   }

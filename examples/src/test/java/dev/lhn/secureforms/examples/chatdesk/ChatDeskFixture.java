@@ -27,8 +27,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A chat desk for tests: a random port on 127.0.0.1, the JDBC store on a private in-memory H2 database, a
- * fresh demo keyset, a manual clock and no scheduler (tests purge by clicking). Also captures stderr, where
+ * A chat desk for tests: a random port on 127.0.0.1, the JDBC store on a private in-memory H2 database, its
+ * epoch keys on a second one (as the desk keeps them outside the submissions' backups), a fresh demo keyset, a manual clock and no scheduler (tests purge by clicking). Also captures stderr, where
  * slf4j-simple writes every log line, so tests can check that no value was ever logged.
  */
 final class ChatDeskFixture implements AutoCloseable {
@@ -58,6 +58,8 @@ final class ChatDeskFixture implements AutoCloseable {
 
   final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   final DemoDatabase db;
+  /** The epoch keys' own database, never the submissions' one. */
+  final DemoDatabase keys = DemoDatabase.h2Memory("chatdesk-keys-" + UUID.randomUUID());
   final ChatDeskServer server;
   private final PrintStream originalErr = System.err;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -82,10 +84,14 @@ final class ChatDeskFixture implements AutoCloseable {
       server = ChatDeskServer.builder()
           .port(0)
           .store(db.submissionStore(tablePrefix))
+          .epochKeyStore(keys.epochKeyStore())
           .keyEncryptionKey(kek.aead())
           .clock(clock)
           .retentionScheduler(RetentionScheduler.disabled())
-          .onClose(db)
+          .onClose(() -> {
+            db.close();
+            keys.close();
+          })
           .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -6,7 +6,9 @@ import dev.lhn.secureforms.RevealAuthorizer;
 import dev.lhn.secureforms.SecureForms;
 import dev.lhn.secureforms.event.AuditLog;
 import dev.lhn.secureforms.event.FormEventListener;
+import dev.lhn.secureforms.jdbc.JdbcEpochKeyStore;
 import dev.lhn.secureforms.jdbc.JdbcSubmissionStore;
+import dev.lhn.secureforms.keys.EpochKeyStore;
 import dev.lhn.secureforms.retention.RetentionScheduler;
 import dev.lhn.secureforms.spi.SubmissionStore;
 import io.micrometer.observation.ObservationRegistry;
@@ -14,6 +16,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,8 +32,10 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configures {@link SecureForms}: the key-encryption key from {@code lhn.secure-forms.kek.*}, the JDBC
- * store on the application's {@link DataSource} (in memory otherwise, with a WARN), the retention
- * scheduler, the application's {@link RevealAuthorizer}, listeners and audit log, and Micrometer
+ * store on the application's {@link DataSource} (in memory otherwise, with a WARN), the epoch key store on
+ * the {@code DataSource} bean named {@value #EPOCH_KEYS_DATA_SOURCE_BEAN} (else on the application's one,
+ * with a WARN; in memory with the in-memory store), the retention scheduler, the application's
+ * {@link RevealAuthorizer}, listeners and audit log, and Micrometer
  * observations when an {@code ObservationRegistry} is present. Every bean steps back for one of the
  * application's own.
  */
@@ -40,11 +45,21 @@ import org.springframework.core.io.ResourceLoader;
 @ConditionalOnClass(SecureForms.class)
 @EnableConfigurationProperties(SecureFormsProperties.class)
 @Import({SecureFormsAutoConfiguration.JdbcStoreConfiguration.class,
+    SecureFormsAutoConfiguration.JdbcEpochKeyStoreConfiguration.class,
     SecureFormsAutoConfiguration.ObservationConfiguration.class})
 public class SecureFormsAutoConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(SecureFormsAutoConfiguration.class);
   /** The name of the key-encryption key bean; define an {@link Aead} bean of this name to bring your own. */
   public static final String KEK_BEAN = "secureFormsKek";
+  /**
+   * The name of the {@link DataSource} bean that holds the epoch keys, when the application defines one: a
+   * database kept out of the submissions' long backups (docs/KEYS.md). Define it with
+   * {@code @Bean(name = "secureFormsEpochKeysDataSource", defaultCandidate = false)} so that it does not
+   * replace the application's own {@code DataSource}.
+   */
+  public static final String EPOCH_KEYS_DATA_SOURCE_BEAN = "secureFormsEpochKeysDataSource";
+  /** The class of {@link SubmissionStore#inMemory()}'s stores, the one store that needs no durable epoch keys. */
+  private static final Class<?> IN_MEMORY_STORE = SubmissionStore.inMemory(1).getClass();
 
   /** Created by Spring. */
   public SecureFormsAutoConfiguration() {}
@@ -80,6 +95,29 @@ public class SecureFormsAutoConfiguration {
   }
 
   /**
+   * The in-memory epoch key store, with the in-memory submission store, when neither the application nor
+   * the JDBC configuration (imported, so registered before this method) gave one: both go with the JVM.
+   *
+   * @param store the submission store
+   * @return an in-memory epoch key store
+   * @throws IllegalStateException if the submission store is durable: its epoch keys must be too
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public EpochKeyStore secureFormsInMemoryEpochKeyStore(SubmissionStore store) {
+    if (!isInMemory(store)) {
+      throw new IllegalStateException("lhn-secure-forms needs a durable EpochKeyStore with the durable submission"
+          + " store " + store.getClass().getName() + ": add lhn-secure-forms-jdbc and a DataSource bean named '"
+          + EPOCH_KEYS_DATA_SOURCE_BEAN + "', or define an EpochKeyStore bean (docs/KEYS.md)");
+    }
+    return EpochKeyStore.inMemory();
+  }
+
+  static boolean isInMemory(SubmissionStore store) {
+    return IN_MEMORY_STORE.isInstance(store);
+  }
+
+  /**
    * When {@link SecureForms#purgeDue()} runs.
    *
    * @param properties the properties
@@ -98,6 +136,7 @@ public class SecureFormsAutoConfiguration {
    * @param properties the properties
    * @param kek the key-encryption key
    * @param store the store
+   * @param epochKeys the epoch key store
    * @param scheduler the retention scheduler
    * @param authorizer the application's reveal authorizer, if any
    * @param listeners the application's event listeners
@@ -108,12 +147,16 @@ public class SecureFormsAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public SecureForms secureForms(SecureFormsProperties properties, @Qualifier(KEK_BEAN) Aead kek,
-      SubmissionStore store, RetentionScheduler scheduler, ObjectProvider<RevealAuthorizer> authorizer,
+      SubmissionStore store, EpochKeyStore epochKeys, RetentionScheduler scheduler,
+      ObjectProvider<RevealAuthorizer> authorizer,
       ObjectProvider<FormEventListener> listeners, ObjectProvider<AuditLog> auditLog,
       ObjectProvider<SecureFormsBuilderCustomizer> customizers) {
     SecureForms.Builder b = SecureForms.builder()
         .keyEncryptionKey(kek)
         .store(store)
+        .epochKeyStore(epochKeys)
+        .epochWindow(properties.getEpoch().getWindow())
+        .epochGrace(properties.getEpoch().getGrace())
         .retentionScheduler(scheduler)
         .purgeBatchSize(properties.getPurge().getBatchSize())
         .endedConversationMemory(properties.getEndedConversationMemory());
@@ -135,6 +178,43 @@ public class SecureFormsAutoConfiguration {
       JdbcSubmissionStore.Builder b = JdbcSubmissionStore.builder(dataSource)
           .tablePrefix(properties.getJdbc().getTablePrefix());
       if (properties.getJdbc().isCreateSchema()) {
+        b.createSchema();
+      }
+      return b.build();
+    }
+  }
+
+  /** The JDBC epoch key store, when there is a DataSource to put it on. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({JdbcEpochKeyStore.class, DataSource.class})
+  @ConditionalOnBean(DataSource.class)
+  static class JdbcEpochKeyStoreConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    EpochKeyStore secureFormsEpochKeyStore(SubmissionStore store, BeanFactory beans,
+        ObjectProvider<DataSource> dataSources, SecureFormsProperties properties) {
+      if (isInMemory(store)) {
+        return EpochKeyStore.inMemory(); // the submissions go with the JVM: so may their keys
+      }
+      DataSource dataSource;
+      if (beans.containsBean(EPOCH_KEYS_DATA_SOURCE_BEAN)) {
+        dataSource = beans.getBean(EPOCH_KEYS_DATA_SOURCE_BEAN, DataSource.class);
+      } else {
+        dataSource = dataSources.getIfUnique();
+        if (dataSource == null) {
+          throw new IllegalStateException("lhn-secure-forms cannot choose a DataSource for its epoch keys: define a"
+              + " DataSource bean named '" + EPOCH_KEYS_DATA_SOURCE_BEAN
+              + "' (docs/KEYS.md), or an EpochKeyStore bean");
+        }
+        LOG.warn("lhn-secure-forms keeps its epoch keys in the application's DataSource, beside the submissions:"
+            + " a backup of that database holds the keys that open them, so a purge does not hold in backups."
+            + " Define a DataSource bean named '{}' on a database kept out of long backups (docs/KEYS.md).",
+            EPOCH_KEYS_DATA_SOURCE_BEAN);
+      }
+      SecureFormsProperties.EpochKeys keys = properties.getEpochKeys();
+      JdbcEpochKeyStore.Builder b = JdbcEpochKeyStore.builder(dataSource)
+          .tablePrefix(keys.getTablePrefix() != null ? keys.getTablePrefix() : properties.getJdbc().getTablePrefix());
+      if (keys.getCreateSchema() != null ? keys.getCreateSchema() : properties.getJdbc().isCreateSchema()) {
         b.createSchema();
       }
       return b.build();

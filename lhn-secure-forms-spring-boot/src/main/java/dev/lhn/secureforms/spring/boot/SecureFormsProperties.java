@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class SecureFormsProperties {
   private final Kek kek = new Kek();
   private final Jdbc jdbc = new Jdbc();
+  private final EpochKeys epochKeys = new EpochKeys();
+  private final Epoch epoch = new Epoch();
   private final Purge purge = new Purge();
   private final Health health = new Health();
   /** How long an ended conversation is remembered for late submissions (1 minute to 366 days). */
@@ -36,6 +38,24 @@ public class SecureFormsProperties {
    */
   public Jdbc getJdbc() {
     return jdbc;
+  }
+
+  /**
+   * The JDBC epoch key store settings.
+   *
+   * @return the {@code epoch-keys} group
+   */
+  public EpochKeys getEpochKeys() {
+    return epochKeys;
+  }
+
+  /**
+   * The epoch settings of the key hierarchy.
+   *
+   * @return the {@code epoch} group
+   */
+  public Epoch getEpoch() {
+    return epoch;
   }
 
   /**
@@ -229,6 +249,109 @@ public class SecureFormsProperties {
      */
     public void setTablePrefix(String tablePrefix) {
       this.tablePrefix = tablePrefix;
+    }
+  }
+
+  /**
+   * {@code lhn.secure-forms.epoch-keys.*}: the JDBC epoch key store, on the DataSource bean named
+   * {@code secureFormsEpochKeysDataSource} or else on the application's DataSource (docs/KEYS.md).
+   */
+  public static class EpochKeys {
+    /**
+     * Creates the epoch key table if missing (the DDL shipped in the jar). Unset: as
+     * lhn.secure-forms.jdbc.create-schema.
+     */
+    private Boolean createSchema;
+    /** The prefix of the epoch key table's name. Unset: as lhn.secure-forms.jdbc.table-prefix. */
+    private String tablePrefix;
+
+    /** Creates the group with its defaults. */
+    public EpochKeys() {}
+
+    /**
+     * Whether the epoch key table is created if missing.
+     *
+     * @return the flag, or {@code null} for the JDBC store's setting
+     */
+    public Boolean getCreateSchema() {
+      return createSchema;
+    }
+
+    /**
+     * Sets whether the epoch key table is created if missing.
+     *
+     * @param createSchema the flag
+     */
+    public void setCreateSchema(Boolean createSchema) {
+      this.createSchema = createSchema;
+    }
+
+    /**
+     * The epoch key table's prefix.
+     *
+     * @return the prefix, or {@code null} for the JDBC store's prefix
+     */
+    public String getTablePrefix() {
+      return tablePrefix;
+    }
+
+    /**
+     * Sets the epoch key table's prefix.
+     *
+     * @param tablePrefix the prefix
+     */
+    public void setTablePrefix(String tablePrefix) {
+      this.tablePrefix = tablePrefix;
+    }
+  }
+
+  /** {@code lhn.secure-forms.epoch.*}: the windows of the epoch keys (docs/KEYS.md). */
+  public static class Epoch {
+    /**
+     * The epoch window: submissions whose hard deadlines fall in one window share an epoch key. 1 minute to
+     * 1 day, whole minutes dividing a day; shorter windows erase sooner and call the KEK more often.
+     */
+    private Duration window = Duration.ofHours(1);
+    /** How long an epoch key outlives its window (clock skew, a reveal in flight): 0 to 1 hour, whole seconds. */
+    private Duration grace = Duration.ofMinutes(5);
+
+    /** Creates the group with its defaults. */
+    public Epoch() {}
+
+    /**
+     * The epoch window.
+     *
+     * @return the window length
+     */
+    public Duration getWindow() {
+      return window;
+    }
+
+    /**
+     * Sets the epoch window.
+     *
+     * @param window 1 minute to 1 day, whole minutes dividing a day
+     */
+    public void setWindow(Duration window) {
+      this.window = window;
+    }
+
+    /**
+     * The grace period after a window.
+     *
+     * @return the grace period
+     */
+    public Duration getGrace() {
+      return grace;
+    }
+
+    /**
+     * Sets the grace period after a window.
+     *
+     * @param grace 0 to 1 hour, whole seconds
+     */
+    public void setGrace(Duration grace) {
+      this.grace = grace;
     }
   }
 

@@ -6,7 +6,9 @@ import dev.lhn.secureforms.RevealedSubmission;
 import dev.lhn.secureforms.SecureForms;
 import dev.lhn.secureforms.SubmissionReceipt;
 import dev.lhn.secureforms.Viewer;
+import dev.lhn.secureforms.jdbc.JdbcEpochKeyStore;
 import dev.lhn.secureforms.jdbc.JdbcSubmissionStore;
+import dev.lhn.secureforms.keys.EpochKeyStore;
 import dev.lhn.secureforms.spi.SubmissionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import org.springframework.boot.health.contributor.Status;
 abstract class AbstractApplicationTest {
   @Autowired SecureForms forms;
   @Autowired SubmissionStore store;
+  @Autowired EpochKeyStore epochKeys;
   @Autowired MeterRegistry meters;
   @Autowired SecureFormsHealthIndicator health;
   @Autowired FakeKms kms;
@@ -25,6 +28,7 @@ abstract class AbstractApplicationTest {
   @Test
   void app_submitsReveals_isObserved_andHealthy_untilTheKekFails() {
     assertThat(store).isInstanceOf(JdbcSubmissionStore.class);
+    assertThat(epochKeys).isInstanceOf(JdbcEpochKeyStore.class);
     SubmissionReceipt r = forms.submit(TestForms.card(), "conversation-42", TestForms.values());
     assertThat(forms.submissions("conversation-42")).hasSize(1);
     try (RevealedSubmission revealed = forms.reveal(r.id(), Viewer.of("operator-7")).orElseThrow()) {
@@ -37,6 +41,7 @@ abstract class AbstractApplicationTest {
         .timer().count()).isEqualTo(1);
     assertThat(meters.get("lhn.secure-forms.reveal").tag("outcome", "revealed").timer().count()).isEqualTo(1);
     assertThat(meters.get("lhn.secure-forms.reveal").tag("outcome", "empty").timer().count()).isEqualTo(1);
+    // per epoch key (and for the conversation lookup key), not per submission: SecureFormsAutoConfigurationTest
     assertThat(meters.get("lhn.secure-forms.kek").tag("operation", "encrypt").tag("outcome", "success")
         .timer().count()).isPositive();
     assertThat(meters.get("lhn.secure-forms.purge").timer().count()).isPositive();

@@ -16,9 +16,14 @@ class ConfigurationMetadataTest {
       assertThat(json).contains("\"lhn.secure-forms.kek.uri\"", "\"lhn.secure-forms.kek.keyset.location\"",
           "\"lhn.secure-forms.kek.keyset.kek-uri\"", "\"lhn.secure-forms.kek.allow-plaintext-keyset-for-development\"",
           "\"lhn.secure-forms.jdbc.create-schema\"", "\"lhn.secure-forms.jdbc.table-prefix\"",
+          "\"lhn.secure-forms.epoch-keys.create-schema\"", "\"lhn.secure-forms.epoch-keys.table-prefix\"",
+          "\"lhn.secure-forms.epoch.window\"", "\"lhn.secure-forms.epoch.grace\"",
           "\"lhn.secure-forms.purge.interval\"", "\"lhn.secure-forms.purge.batch-size\"",
           "\"lhn.secure-forms.purge.enabled\"", "\"lhn.secure-forms.ended-conversation-memory\"",
           "\"lhn.secure-forms.health.max-purge-lag\"", "\"lhn.secure-forms.health.kek-probe-cache\"");
+      assertThat(json).as("descriptions from the fields' Javadoc").contains(
+          "The epoch window: submissions whose hard deadlines fall in one window share an epoch key",
+          "Unset: as lhn.secure-forms.jdbc.table-prefix.");
     }
   }
 }

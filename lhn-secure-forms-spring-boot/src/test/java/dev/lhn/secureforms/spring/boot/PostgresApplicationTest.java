@@ -17,7 +17,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The tiny app on the real PostgreSQL, at {@code LSF_POSTGRES_URL} or
  * {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}: skipped with a message when it is not
  * reachable, failed when {@code CI=true} (the rule of the JDBC module's TestDatabase). Tables get a
- * unique prefix and are dropped afterwards.
+ * unique prefix and are dropped afterwards. The epoch keys share the one DataSource (the fallback, with its
+ * WARN); {@link H2ApplicationTest} gives them a DataSource of their own.
  */
 @SpringBootTest(classes = TinyApp.class, properties = {
     "lhn.secure-forms.kek.uri=fake-kms://projects/test/keys/kek",
@@ -69,6 +70,7 @@ class PostgresApplicationTest extends AbstractApplicationTest {
     try (Connection c = DriverManager.getConnection(URL); Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + PREFIX + "submissions");
       s.execute("DROP TABLE IF EXISTS " + PREFIX + "ended_conversations");
+      s.execute("DROP TABLE IF EXISTS " + PREFIX + "epoch_keys");
     } catch (SQLException e) {
       System.err.println("could not drop the " + PREFIX + " tables (SQL state " + e.getSQLState() + ")");
     }
