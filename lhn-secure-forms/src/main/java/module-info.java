@@ -8,7 +8,7 @@ module dev.lhn.secureforms {
   requires com.fasterxml.jackson.core;
   requires org.slf4j;
   // Optional (#15): only dev.lhn.secureforms.Observations links it, and only when the builder is given a registry.
-  requires static transitive micrometer.observation;
+  requires static micrometer.observation;
 
   exports dev.lhn.secureforms;
   exports dev.lhn.secureforms.schema;

@@ -963,6 +963,7 @@ public final class SecureForms implements AutoCloseable {
      * @param registry where the observations go
      * @return this builder
      */
+    @SuppressWarnings("exports") // Micrometer is optional (requires static): only callers that pass a registry need it
     public Builder observationRegistry(io.micrometer.observation.ObservationRegistry registry) {
       requireNonNull(registry, "registry");
       once(this.instrumentation, "observationRegistry", "an ObservationRegistry");
