@@ -104,14 +104,16 @@ class CryptoShredTest {
   @EnumSource(value = TestDatabase.class, names = {"H2", "POSTGRESQL", "MARIADB"})
   void backupTakenBeforeAnyPurge_isUnreadable_onceTheEpochsAreDestroyed(TestDatabase db) throws SQLException {
     DataSource raw = db.require();
+    TestPool pool = new TestPool(raw, 4);
+    TestPool keyPool = new TestPool(raw, 4); // the epoch keys on a data source of their own (docs/KEYS.md)
     String prefix = TestDatabase.uniquePrefix("shr");
     String control = TestDatabase.uniquePrefix("shc");
     String restored = TestDatabase.uniquePrefix("shx");
     String backup = prefix + "bak";
     int n = 50;
     try {
-      JdbcSubmissionStore store = store(raw, prefix);
-      JdbcEpochKeyStore keys = JdbcEpochKeyStore.builder(raw).tablePrefix(prefix).createSchema().build();
+      JdbcSubmissionStore store = store(pool, prefix);
+      JdbcEpochKeyStore keys = JdbcEpochKeyStore.builder(keyPool).tablePrefix(prefix).createSchema().build();
       List<SubmissionId> ids = new ArrayList<>();
       Instant second = T0.plus(Duration.ofMinutes(50)); // half of them one window later: two epochs
       try (SecureForms forms = forms(store, keys)) {
@@ -128,8 +130,8 @@ class CryptoShredTest {
 
         // Control: the copy restored while the epochs live reveals every submission, value for value.
         now.set(second.plus(Duration.ofMinutes(5)));
-        JdbcSubmissionStore controlStore = store(raw, control);
-        assertEquals(n, ShredRows.restore(raw, backup, controlStore));
+        JdbcSubmissionStore controlStore = store(pool, control);
+        assertEquals(n, ShredRows.restore(pool, backup, controlStore));
         try (SecureForms fresh = forms(controlStore, keys); Sealing codec = sealing(keys)) {
           assertEquals(Map.of("cvc", ShredRows.cvc(0), "pan", ShredRows.pan(0)),
               openDirectly(codec, rowOf(controlStore, ids.get(0)), now.get()), "the codec opens the copy");
@@ -149,8 +151,8 @@ class CryptoShredTest {
       }
 
       // The pre-purge copy restored into a fresh table, read by a fresh instance over the same key store.
-      JdbcSubmissionStore restoredStore = store(raw, restored);
-      assertEquals(n, ShredRows.restore(raw, backup, restoredStore));
+      JdbcSubmissionStore restoredStore = store(pool, restored);
+      assertEquals(n, ShredRows.restore(pool, backup, restoredStore));
       int revealed = 0;
       events.clear();
       try (SecureForms fresh = forms(restoredStore, keys); Sealing codec = sealing(keys)) {
@@ -182,6 +184,8 @@ class CryptoShredTest {
         assertFalse(events.stream().anyMatch(ev -> ev instanceof FormEvent.Revealed), events.toString());
       }
     } finally {
+      pool.close();
+      keyPool.close();
       TestDatabase.dropTable(raw, backup);
       TestDatabase.dropTables(raw, control);
       TestDatabase.dropTables(raw, restored);
@@ -203,6 +207,8 @@ class CryptoShredTest {
   void cardCodePurgedOnDemand_isUnrecoverableFromAPrePurgeCopy_onceItsOwnEpochEnds(TestDatabase db)
       throws SQLException {
     DataSource raw = db.require();
+    TestPool pool = new TestPool(raw, 4);
+    TestPool keyPool = new TestPool(raw, 4); // the epoch keys on a data source of their own (docs/KEYS.md)
     String prefix = TestDatabase.uniquePrefix("scv");
     String control = TestDatabase.uniquePrefix("scc");
     String restored = TestDatabase.uniquePrefix("scx");
@@ -212,8 +218,8 @@ class CryptoShredTest {
     long submissionEpoch = windowStart(T0.plus(Duration.ofHours(24)));
     Instant cvcDestroyAt = Instant.ofEpochMilli(cvcEpoch).plus(WINDOW).plus(GRACE);
     try {
-      JdbcSubmissionStore store = store(raw, prefix);
-      JdbcEpochKeyStore keys = JdbcEpochKeyStore.builder(raw).tablePrefix(prefix).createSchema().build();
+      JdbcSubmissionStore store = store(pool, prefix);
+      JdbcEpochKeyStore keys = JdbcEpochKeyStore.builder(keyPool).tablePrefix(prefix).createSchema().build();
       SubmissionId id;
       try (SecureForms forms = forms(store, keys)) {
         id = forms.submit(SHORT_CVC, "conv-cvc", values).id();
@@ -227,8 +233,8 @@ class CryptoShredTest {
 
         // Control: before the card code's epoch ends, the pre-purge copy still gives the card code, through
         // the API while its deadline has not passed, and through the codec until its epoch key goes.
-        JdbcSubmissionStore controlStore = store(raw, control);
-        assertEquals(1, ShredRows.restore(raw, backup, controlStore));
+        JdbcSubmissionStore controlStore = store(pool, control);
+        assertEquals(1, ShredRows.restore(pool, backup, controlStore));
         try (Sealing codec = sealing(keys)) {
           assertEquals(new java.util.TreeMap<>(values), openDirectly(codec, rowOf(controlStore, id), now.get()));
           assertEquals(new java.util.TreeMap<>(values), openDirectly(codec, rowOf(controlStore, id),
@@ -248,8 +254,8 @@ class CryptoShredTest {
       }
 
       // The pre-purge copy restored after the card code's epoch: the card number, never the card code.
-      JdbcSubmissionStore restoredStore = store(raw, restored);
-      assertEquals(1, ShredRows.restore(raw, backup, restoredStore));
+      JdbcSubmissionStore restoredStore = store(pool, restored);
+      assertEquals(1, ShredRows.restore(pool, backup, restoredStore));
       try (Sealing codec = sealing(keys)) {
         assertEquals(Map.of("pan", values.get("pan")), openDirectly(codec, rowOf(restoredStore, id), now.get()),
             "Sealing.open with the card code wanted");
@@ -268,6 +274,8 @@ class CryptoShredTest {
         assertFalse(r.has("cvc"), "the card code is gone from every copy");
       }
     } finally {
+      pool.close();
+      keyPool.close();
       TestDatabase.dropTable(raw, backup);
       TestDatabase.dropTables(raw, control);
       TestDatabase.dropTables(raw, restored);
