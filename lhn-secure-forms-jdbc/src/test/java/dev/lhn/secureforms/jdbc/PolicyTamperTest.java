@@ -121,4 +121,59 @@ class PolicyTamperTest {
       TestDatabase.dropTables(raw, prefix);
     }
   }
+
+  /**
+   * What the envelope does not authenticate before a key unwraps: a slot's epoch id (docs/FORMAT.md). A
+   * writer who moves the card code's slot to a later window makes its key "missing" while that window has
+   * not ended: the reveal must call that tampering, not hand out the card number alone as if the card code
+   * had been erased.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = TestDatabase.class, names = {"H2", "POSTGRESQL", "MARIADB"})
+  void reveal_ofARowWhoseCardCodeSlotWasMovedToALaterEpoch_throws_andConsumesNothing(TestDatabase db)
+      throws SQLException {
+    DataSource raw = db.require();
+    String prefix = TestDatabase.uniquePrefix("tms");
+    try {
+      JdbcSubmissionStore store = JdbcSubmissionStore.builder(raw).tablePrefix(prefix).createSchema().build();
+      JdbcEpochKeyStore keys = JdbcEpochKeyStore.builder(raw).tablePrefix(prefix).createSchema().build();
+      try (SecureForms forms = SecureForms.builder().keyEncryptionKey(kek).store(store).epochKeyStore(keys)
+          .clock(clock).listener(events::add).retentionScheduler(RetentionScheduler.disabled()).build()) {
+        SubmissionId victim = forms.submit(FORM, "conv-slot", Map.of("pan", ShredRows.pan(1), "cvc", ShredRows.cvc(1))).id();
+        byte[] vid = victim.toBytes();
+        // slot 1 := index 1, tenant "" (0), key class "data" (4), window start, window length (1 h)
+        long hour = Duration.ofHours(1).toMillis();
+        long cvcWindow = T0.plus(Duration.ofMinutes(15)).toEpochMilli() / hour * hour;
+        java.nio.ByteBuffer slot = java.nio.ByteBuffer.allocate(23).put(new byte[] {1, 0, 4, 'd', 'a', 't', 'a'})
+            .putLong(cvcWindow).putLong(hour);
+        byte[] envelope = store.find(victim, T0).orElseThrow().envelope();
+        int at = indexOf(envelope, slot.array());
+        java.nio.ByteBuffer.wrap(envelope).putLong(at + 7, cvcWindow + 48 * hour); // two days later, still aligned
+        ShredRows.update(raw, store.tableName(), vid, "envelope = ?", envelope);
+        Map<String, Object> before = ShredRows.row(raw, store.tableName(), vid);
+        events.clear();
+
+        DecryptionException e = assertThrows(DecryptionException.class, () -> forms.reveal(victim, Viewer.of("op-1")));
+        assertEquals("submission " + victim + ": a field's epoch key is missing before its epoch ended", e.getMessage());
+        assertEquals(before, ShredRows.row(raw, store.tableName(), vid), "the row is unchanged");
+        assertEquals(1, events.size(), events.toString());
+        assertEquals("DecryptionException", ((FormEvent.RevealFailed) events.get(0)).error());
+      }
+    } finally {
+      TestDatabase.dropTables(raw, prefix);
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("slot 1 not found in the envelope");
+  }
 }
