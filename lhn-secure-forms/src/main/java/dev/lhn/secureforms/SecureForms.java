@@ -253,31 +253,29 @@ public final class SecureForms implements AutoCloseable {
     SubmissionMetadata[] claimedMeta = new SubmissionMetadata[1];
     RevealedSubmission[] produced = new RevealedSubmission[1];
     Instant[] claimedAt = new Instant[1];
-    Optional<RevealedSubmission> revealed;
+    Optional<RevealedSubmission> revealed = Optional.empty();
     try {
-      revealed = store.claim(id, now, claimed -> {
-        if (produced[0] != null) {
-          produced[0].close(); // a store retrying a rolled-back claim runs this again: wipe the first try
-          produced[0] = null;
+      // The lookup key, before any row is held; without it (a KMS outage) the reveal still works and
+      // names no conversation.
+      sealing.loadLookupKey(now);
+    } catch (KekUnavailableException e) {
+      LOG.warn("reveal of submission {}: the lookup key is unavailable ({}); revealing without the conversation",
+          id, e.getClass().getSimpleName());
+    }
+    try {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          revealed = claimOnce(id, now, claimedMeta, produced, claimedAt);
+          break;
+        } catch (KeyHierarchy.NotCached missing) {
+          // An epoch key this instance has not loaded: load it (a store read, one KEK call) with no row
+          // held, then claim again. A submission has at most 16 key slots.
+          if (attempt > 16) {
+            throw new IllegalStateException("epoch key " + missing.id() + " did not stay loaded");
+          }
+          sealing.keys().load(missing.id(), now);
         }
-        SubmissionMetadata cm = claimed.metadata();
-        claimedMeta[0] = cm;
-        // "Due" is decided here, with the time read while the store holds the row, against the row as
-        // held: a conversation end (or a purge deadline) committed by another instance while this reveal
-        // waited for the row has moved its deadlines, and the time read before the claim would miss it.
-        Instant at = now();
-        claimedAt[0] = at;
-        if (cm.isDue(at)) {
-          throw DueWhenClaimed.INSTANCE; // the store rolls back: nothing consumed, the row is left for the purge
-        }
-        Sealing.Opened opened = sealing.open(claimed, at, cm.fieldsDue(at));
-        if (opened.erased()) {
-          throw Erased.INSTANCE; // its epoch key is destroyed: nothing can be revealed, nothing is consumed
-        }
-        produced[0] = new RevealedSubmission(cm.id(), cm.formId(), host(cm.conversationId(), at),
-            cm.viewsLeft() - 1, opened.names(), opened.values());
-        return produced[0];
-      });
+      }
     } catch (DueWhenClaimed e) {
       LOG.debug("submission {} became due while its reveal waited for it; nothing revealed", id);
       return Optional.empty();
@@ -304,6 +302,37 @@ public final class SecureForms implements AutoCloseable {
       }
     });
     return revealed;
+  }
+
+  /**
+   * One claim: takes a view and opens the submission while the store holds it. Reads no store and calls
+   * no KEK inside (keys come from memory); throws {@link KeyHierarchy.NotCached} to have a key loaded.
+   */
+  private Optional<RevealedSubmission> claimOnce(SubmissionId id, Instant now, SubmissionMetadata[] claimedMeta,
+      RevealedSubmission[] produced, Instant[] claimedAt) {
+    return store.claim(id, now, claimed -> {
+      if (produced[0] != null) {
+        produced[0].close(); // a store retrying a rolled-back claim runs this again: wipe the first try
+        produced[0] = null;
+      }
+      SubmissionMetadata cm = claimed.metadata();
+      claimedMeta[0] = cm;
+      // "Due" is decided here, with the time read while the store holds the row, against the row as
+      // held: a conversation end (or a purge deadline) committed by another instance while this reveal
+      // waited for the row has moved its deadlines, and the time read before the claim would miss it.
+      Instant at = now();
+      claimedAt[0] = at;
+      if (cm.isDue(at)) {
+        throw DueWhenClaimed.INSTANCE; // the store rolls back: nothing consumed, the row is left for the purge
+      }
+      Sealing.Opened opened = sealing.open(claimed, at, cm.fieldsDue(at));
+      if (opened.erased()) {
+        throw Erased.INSTANCE; // its epoch key is destroyed: nothing can be revealed, nothing is consumed
+      }
+      produced[0] = new RevealedSubmission(cm.id(), cm.formId(), sealing.hostIdIfLoaded(cm.conversationId()),
+          cm.viewsLeft() - 1, opened.names(), opened.values());
+      return produced[0];
+    });
   }
 
   /** Aborts a claim whose epoch key is destroyed (crypto-erased); never escapes {@link #reveal}. */

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,9 @@ public final class KeyHierarchy implements AutoCloseable {
   private final Duration grace;
   private volatile Aead kek;
   private final ConcurrentHashMap<EpochKeyId, Cached> cache = new ConcurrentHashMap<>();
+  /** Epochs this instance found destroyed (or never created): no store read for them again. Bounded. */
+  private final Set<EpochKeyId> gone = ConcurrentHashMap.newKeySet();
+  private static final int MAX_GONE = 10_000;
 
   /** An unwrapped epoch key and when it must be gone. Never leaves this class except as a copy. */
   private static final class Cached {
@@ -295,6 +299,62 @@ public final class KeyHierarchy implements AutoCloseable {
       return candidate.decrypt(k.wrapped(), k.id().associatedData());
     } catch (GeneralSecurityException | RuntimeException e) {
       return null;
+    }
+  }
+
+  /**
+   * The key of an epoch from this instance's memory only: never a store read nor a KEK call, so it may be
+   * asked while a row lock is held.
+   *
+   * @return the key (a copy the caller wipes), or empty if the epoch is known to be destroyed
+   * @throws NotCached if this instance has not loaded the epoch yet: {@link #load} it, outside any lock
+   */
+  public Optional<byte[]> cached(EpochKeyId id, Instant now) {
+    Cached c = cache.get(id);
+    if (c != null) {
+      if (c.destroyAt.isAfter(now)) {
+        return Optional.of(c.key.clone());
+      }
+      evict(id, c);
+      return Optional.empty();
+    }
+    if (gone.contains(id)) {
+      return Optional.empty();
+    }
+    throw new NotCached(id);
+  }
+
+  /**
+   * Loads an epoch key into this instance's memory (a store read and a KEK unwrap), or remembers that it
+   * is gone.
+   *
+   * @throws KekUnavailableException if the KEK failed to unwrap it
+   */
+  public void load(EpochKeyId id, Instant now) {
+    Optional<byte[]> k = key(id, now);
+    if (k.isPresent()) {
+      Arrays.fill(k.get(), (byte) 0);
+    } else {
+      if (gone.size() >= MAX_GONE) {
+        gone.clear();
+      }
+      gone.add(id);
+    }
+  }
+
+  /** An epoch key this instance has not loaded yet; carries no key material. */
+  public static final class NotCached extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient EpochKeyId id;
+
+    NotCached(EpochKeyId id) {
+      super(null, null, false, false);
+      this.id = id;
+    }
+
+    /** {@return the epoch to load} */
+    public EpochKeyId id() {
+      return id;
     }
   }
 

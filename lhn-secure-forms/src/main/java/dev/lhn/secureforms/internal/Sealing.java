@@ -83,17 +83,35 @@ public final class Sealing implements AutoCloseable {
   }
 
   /**
+   * Loads the lookup key behind conversation references, so that {@link #hostId} needs no store read or
+   * KEK call later (under a row lock, say).
+   *
+   * @throws dev.lhn.secureforms.KekUnavailableException if the KEK failed
+   */
+  public void loadLookupKey(Instant now) {
+    refs(now);
+  }
+
+  /**
    * The host's conversation id behind what the store keeps: the id itself for rows written before
    * references, {@code null} for a reference that does not open (tampered).
    */
   public String hostId(String stored, Instant now) {
-    if (stored == null) {
-      return null;
-    }
-    if (!stored.startsWith(ConversationRefs.PREFIX)) {
-      return stored;
-    }
-    return refs(now).hostId(stored).orElse(null);
+    return stored == null || !stored.startsWith(ConversationRefs.PREFIX) ? stored : hostIdLoaded(stored, refs(now));
+  }
+
+  /**
+   * {@link #hostId} without loading anything: {@code null} for a reference while the lookup key is not
+   * loaded. For code that runs under a row lock.
+   */
+  public String hostIdIfLoaded(String stored) {
+    ConversationRefs r = refs;
+    return stored == null || !stored.startsWith(ConversationRefs.PREFIX) ? stored
+        : r == null ? null : hostIdLoaded(stored, r);
+  }
+
+  private static String hostIdLoaded(String stored, ConversationRefs r) {
+    return r.hostId(stored).orElse(null);
   }
 
   // --------------------------------------------------------------------------- sealing
@@ -186,7 +204,9 @@ public final class Sealing implements AutoCloseable {
       Envelope.Opened o = v1.open(env, m.id(), m.formId(), m.schemaVersion(), wanted);
       return new Opened(o.names(), o.values(), false);
     }
-    try (EnvelopeV2.Opened o = EnvelopeV2.open(env, m.id(), slot -> keys.key(epochId(slot), at), wanted)) {
+    // Keys from memory only: this runs while the store holds the row, so no store read and no KEK call
+    // here; a key not loaded yet aborts the claim (KeyHierarchy.NotCached) to be loaded outside the lock.
+    try (EnvelopeV2.Opened o = EnvelopeV2.open(env, m.id(), slot -> keys.cached(epochId(slot), at), wanted)) {
       if (o.destroyed()) {
         EpochKeyId own = keys.epochOf("", DATA, m.expiresAt());
         if (at.isBefore(keys.destroyAt(own))) {
