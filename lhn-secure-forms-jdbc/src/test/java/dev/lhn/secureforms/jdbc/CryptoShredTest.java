@@ -78,7 +78,7 @@ class CryptoShredTest {
 
   /** Opens a restored row with the codec directly, every field wanted, at the current time. */
   private static Map<String, String> openDirectly(Sealing sealing, StoredSubmission s, Instant at) {
-    Sealing.Opened o = sealing.open(s, at, Set.of());
+    Sealing.Opened o = sealing.openLoadingKeys(s, at, Set.of());
     assertFalse(o.erased(), "not erased");
     Map<String, String> out = new java.util.TreeMap<>();
     for (int i = 0; i < o.names().length; i++) {
@@ -165,7 +165,7 @@ class CryptoShredTest {
           }
           // 2. The codec itself, with every field wanted: no epoch key, the submission is crypto-erased.
           StoredSubmission row = rowOf(restoredStore, id);
-          assertTrue(codec.open(row, now.get(), Set.of()).erased(), "Sealing.open of " + id);
+          assertTrue(codec.openLoadingKeys(row, now.get(), Set.of()).erased(), "Sealing.open of " + id);
           try (EnvelopeV2.Opened o = EnvelopeV2.open(row.envelope(), id,
               slot -> codec.keys().key(new EpochKeyId(slot.tenant(), slot.keyClass(), slot.windowStartMillis(),
                   slot.windowLengthMillis()), now.get()), name -> true)) {

@@ -233,6 +233,25 @@ public final class Sealing implements AutoCloseable {
   }
 
   /**
+   * {@link #open} for a caller that holds no row lock (tools, tests): loads each epoch key it needs
+   * first.
+   *
+   * @return what {@link #open} returns
+   */
+  public Opened openLoadingKeys(StoredSubmission s, Instant at, Set<String> skip) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return open(s, at, skip);
+      } catch (KeyHierarchy.NotCached missing) {
+        if (attempt > EnvelopeV2.MAX_SLOTS) {
+          throw new IllegalStateException("epoch key " + missing.id() + " did not stay loaded");
+        }
+        keys.load(missing.id(), at);
+      }
+    }
+  }
+
+  /**
    * The store's metadata against the policy the envelope authenticates: a writer with access to the table
    * cannot add views, extend a deadline, move the submission to another conversation or drop a field's
    * rule without the reveal refusing it.
