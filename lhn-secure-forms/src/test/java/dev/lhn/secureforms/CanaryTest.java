@@ -19,6 +19,7 @@ import dev.lhn.secureforms.spi.SubmissionMetadata;
 import dev.lhn.secureforms.spi.SubmissionStore;
 import dev.lhn.secureforms.testing.Canaries;
 import dev.lhn.secureforms.testing.CapturingLogs;
+import dev.lhn.secureforms.testing.ForwardingStore;
 import dev.lhn.secureforms.testing.Forms;
 import dev.lhn.secureforms.testing.ManualClock;
 import dev.lhn.secureforms.testing.TestKeys;
@@ -201,14 +202,13 @@ class CanaryTest {
     }
   }
 
-  /** A store that can corrupt envelopes on the way out, or fail. */
-  static class CorruptingStore implements SubmissionStore {
-    final SubmissionStore delegate;
+  /** A store that can corrupt envelopes on the way out of a claim, or fail. */
+  static class CorruptingStore extends ForwardingStore {
     final AtomicBoolean corrupt = new AtomicBoolean();
     final AtomicBoolean failing = new AtomicBoolean();
 
     CorruptingStore(SubmissionStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     private StoredSubmission maybeCorrupt(StoredSubmission s) {
@@ -233,54 +233,9 @@ class CanaryTest {
     }
 
     @Override
-    public Optional<StoredSubmission> find(SubmissionId id, Instant now) {
-      return delegate.find(id, now);
-    }
-
-    @Override
     public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
       maybeFail();
       return delegate.claim(id, now, s -> action.run(maybeCorrupt(s)));
-    }
-
-    @Override
-    public List<StoredSubmission> findByConversation(String conversationId, Instant now) {
-      return delegate.findByConversation(conversationId, now);
-    }
-
-    @Override
-    public boolean replace(StoredSubmission replacement, long expectedVersion) {
-      return delegate.replace(replacement, expectedVersion);
-    }
-
-    @Override
-    public Optional<SubmissionMetadata> delete(SubmissionId id) {
-      return delegate.delete(id);
-    }
-
-    @Override
-    public PurgeBatch purgeDue(Instant now, int batchSize) {
-      return delegate.purgeDue(now, batchSize);
-    }
-
-    @Override
-    public List<StoredSubmission> findFieldPurgeDue(Instant now, int limit) {
-      return delegate.findFieldPurgeDue(now, limit);
-    }
-
-    @Override
-    public Instant endConversation(String conversationId, Instant endedAt, Instant rememberUntil) {
-      return delegate.endConversation(conversationId, endedAt, rememberUntil);
-    }
-
-    @Override
-    public Optional<Instant> conversationEndedAt(String conversationId, Instant now) {
-      return delegate.conversationEndedAt(conversationId, now);
-    }
-
-    @Override
-    public int forgetEndedConversations(Instant now, int batchSize) {
-      return delegate.forgetEndedConversations(now, batchSize);
     }
   }
 }
