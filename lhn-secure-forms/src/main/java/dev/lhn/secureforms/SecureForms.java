@@ -693,7 +693,7 @@ public final class SecureForms implements AutoCloseable {
     try {
       return host(stored, now);
     } catch (KekUnavailableException e) {
-      LOG.warn("conversation id left out of an event: {}", e.getMessage());
+      LOG.debug("conversation id left out of an event: {}", e.getMessage());
       return null;
     }
   }

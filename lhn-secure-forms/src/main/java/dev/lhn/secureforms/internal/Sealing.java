@@ -3,6 +3,7 @@ package dev.lhn.secureforms.internal;
 import static java.util.Objects.requireNonNull;
 
 import com.google.crypto.tink.Aead;
+import dev.lhn.secureforms.KekUnavailableException;
 import dev.lhn.secureforms.DecryptionException;
 import dev.lhn.secureforms.SubmissionId;
 import dev.lhn.secureforms.keys.EpochKeyId;
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How {@code SecureForms} seals and opens: envelope v2 under the key hierarchy for everything it writes,
@@ -41,6 +44,10 @@ public final class Sealing implements AutoCloseable {
   private final Envelope v1;
   private final KeyHierarchy keys;
   private volatile ConversationRefs refs;
+  /** When loading the lookup key last failed (a KMS outage), or {@code null}. */
+  private volatile Instant lookupFailedAt;
+  private static final Duration LOOKUP_RETRY = Duration.ofSeconds(30);
+  private static final Logger LOG = LoggerFactory.getLogger(Sealing.class);
 
   /**
    * @param kek the key-encryption key (v1 envelopes and every epoch key)
@@ -64,7 +71,21 @@ public final class Sealing implements AutoCloseable {
       synchronized (this) {
         r = refs;
         if (r == null) {
-          byte[] key = keys.longLivedKey(LOOKUP_ID, 64, LOOKUP_LIVES_UNTIL, now);
+          Instant failed = lookupFailedAt;
+          if (failed != null && now.isBefore(failed.plus(LOOKUP_RETRY))) {
+            // during an outage, one KEK call per LOOKUP_RETRY, not one per event of a purge batch
+            throw new KekUnavailableException("the lookup key is unavailable (the KEK failed at " + failed
+                + "; retried after " + LOOKUP_RETRY + ")");
+          }
+          byte[] key;
+          try {
+            key = keys.longLivedKey(LOOKUP_ID, 64, LOOKUP_LIVES_UNTIL, now);
+          } catch (KekUnavailableException e) {
+            lookupFailedAt = now;
+            LOG.warn("{}; conversation ids are left out until it answers", e.getMessage());
+            throw e;
+          }
+          lookupFailedAt = null;
           try {
             r = new ConversationRefs(key);
           } finally {
