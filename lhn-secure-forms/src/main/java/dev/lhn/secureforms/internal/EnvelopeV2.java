@@ -550,7 +550,7 @@ public final class EnvelopeV2 {
                 all.add(l.names[i]);
               }
             }
-            return new Opened(null, new String[0], new byte[0][], all, destroyedSlots);
+            return new Opened(null, new String[0], new byte[0][], all, destroyedSlots, List.of(l.names));
           }
           continue;
         }
@@ -591,7 +591,7 @@ public final class EnvelopeV2 {
         names[opened++] = l.names[i];
       }
       return new Opened(l.policy, Arrays.copyOf(names, opened), Arrays.copyOf(values, opened), destroyedFields,
-          destroyedSlots);
+          destroyedSlots, List.of(l.names));
     } catch (RuntimeException e) {
       for (int i = 0; i < opened; i++) {
         Arrays.fill(values[i], (byte) 0);
@@ -634,14 +634,26 @@ public final class EnvelopeV2 {
     private final byte[][] values;
     private final Set<String> destroyedFields;
     private final List<KeySlotId> destroyedSlots;
+    private final List<String> storedFields;
 
     private Opened(Policy policy, String[] names, byte[][] values, Set<String> destroyedFields,
-        List<KeySlotId> destroyedSlots) {
+        List<KeySlotId> destroyedSlots, List<String> storedFields) {
       this.policy = policy;
       this.names = names;
       this.values = values;
       this.destroyedFields = Collections.unmodifiableSet(destroyedFields);
       this.destroyedSlots = List.copyOf(destroyedSlots);
+      this.storedFields = storedFields;
+    }
+
+    /**
+     * Every field the envelope holds, opened or not, in envelope order: what {@link #parse} would list,
+     * without parsing again.
+     *
+     * @return the names
+     */
+    public List<String> storedFields() {
+      return storedFields;
     }
 
     /**

@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -236,7 +235,7 @@ public final class Sealing implements AutoCloseable {
         }
         return new Opened(new String[0], new byte[0][], true);
       }
-      checkPolicy(o.policy(), s, at);
+      checkPolicy(o.policy(), m, o.storedFields());
       for (KeySlotId gone : o.destroyedSlots()) {
         if (at.isBefore(keys.destroyAt(epochId(gone)))) {
           throw new DecryptionException("submission " + m.id() + ": a field's epoch key is missing before its epoch ended");
@@ -277,8 +276,7 @@ public final class Sealing implements AutoCloseable {
    * cannot add views, extend a deadline, move the submission to another conversation or drop a field's
    * rule without the reveal refusing it.
    */
-  private static void checkPolicy(Policy p, StoredSubmission s, Instant at) {
-    SubmissionMetadata m = s.metadata();
+  private static void checkPolicy(Policy p, SubmissionMetadata m, List<String> stored) {
     String what = null;
     if (!p.formId().equals(m.formId()) || p.schemaVersion() != m.schemaVersion()) {
       what = "form";
@@ -295,7 +293,7 @@ public final class Sealing implements AutoCloseable {
       what = "reveal window";
     } else if (p.afterConversationEndMillis() != millisOrNone(m.purgeAfterConversationEnd())) {
       what = "purge after the conversation's end";
-    } else if (!fieldRulesAgree(p, m, EnvelopeV2.parse(s.envelope()).fieldSlots().keySet())) {
+    } else if (!fieldRulesAgree(p, m, stored)) {
       what = "field retention";
     }
     if (what != null) {
@@ -305,7 +303,7 @@ public final class Sealing implements AutoCloseable {
   }
 
   /** Every stored field with a rule of its own in the policy has that rule in the metadata, unchanged. */
-  private static boolean fieldRulesAgree(Policy p, SubmissionMetadata m, Set<String> present) {
+  private static boolean fieldRulesAgree(Policy p, SubmissionMetadata m, List<String> present) {
     Map<String, RetentionPolicy> stored = m.fieldRetention();
     for (Policy.FieldRetention f : p.fields()) {
       boolean hasRule = f.maxAgeMillis() != Policy.NONE || f.afterConversationEndMillis() != Policy.NONE;
@@ -349,10 +347,5 @@ public final class Sealing implements AutoCloseable {
   @Override
   public void close() {
     keys.close();
-  }
-
-  /** The lookup key id, for tests. */
-  static Optional<EpochKeyId> lookupKeyId() {
-    return Optional.of(LOOKUP_ID);
   }
 }
