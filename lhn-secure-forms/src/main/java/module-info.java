@@ -16,4 +16,5 @@ module dev.lhn.secureforms {
   exports dev.lhn.secureforms.retention;
   exports dev.lhn.secureforms.event;
   exports dev.lhn.secureforms.keys;
+  exports dev.lhn.secureforms.compliance;
 }
