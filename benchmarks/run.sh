@@ -2,11 +2,13 @@
 # Runs the JMH benchmarks, writes JMH JSON into benchmarks/results/ and renders the Markdown table
 # (docs/BENCHMARKS.md explains every variant and figure).
 #
-#   benchmarks/run.sh [quick|full] [crypto|e2e|purge|kms|all]  default: quick crypto
+#   benchmarks/run.sh [quick|full] [crypto|e2e|purge|kms|cold|all]  default: quick crypto
 #
 #   quick  spot check: 1 fork, short iterations; "quick all" takes about 3 minutes, "quick crypto" about 1.5
 #   full   the published numbers: the iterations and forks declared on each benchmark class (about 8 minutes
 #          for crypto, 6 for e2e, 4 for purge, 1.5 for kms on 2 cores)
+#   cold   (not JMH) fresh JVMs to the first sealed submission, phase by phase, under cheap JVM options
+#          (ColdStartRun); quick: 3 runs per configuration, full: 10; writes <date>-<machine>-cold[-quick].md
 #
 # Environment:
 #   BENCH_MACHINE   the machine's name in the file names (default: <hostname>-<cores>core)
@@ -29,12 +31,22 @@ mkdir -p "$results"
 
 case $mode in
   quick|full) ;;
-  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|cold|all]" >&2; exit 2 ;;
 esac
+if [[ $what == cold ]]; then
+  # the thin class path the benchmarks build copies (benchmarks/pom.xml): what a service loads
+  thin=$here/target/benchmarks-0.1.0-SNAPSHOT.jar:$here/target/cold-start/*
+  [[ -d $here/target/cold-start ]] || (cd "$root" && ./mvnw -B -q -pl benchmarks -am package -DskipTests)
+  out=$results/$day-$machine-cold$([[ $mode == quick ]] && echo -quick).md
+  echo "== cold ($mode) -> $out" >&2
+  java -cp "$jar" dev.lhn.secureforms.bench.ColdStartRun --classpath "$thin" \
+      --runs "$([[ $mode == quick ]] && echo 3 || echo 10)" --out "$out"
+  exit 0
+fi
 case $what in
   all) suites=(crypto e2e purge kms) ;;
   crypto|e2e|purge|kms) suites=("$what") ;;
-  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|cold|all]" >&2; exit 2 ;;
 esac
 
 if [[ ! -f $jar ]]; then

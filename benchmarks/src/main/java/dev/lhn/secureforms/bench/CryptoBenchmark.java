@@ -8,16 +8,26 @@ import com.google.crypto.tink.aead.KmsEnvelopeAead;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.subtle.AesGcmJce;
 import com.google.crypto.tink.subtle.Random;
+import dev.lhn.secureforms.SecureForms;
 import dev.lhn.secureforms.SubmissionId;
 import dev.lhn.secureforms.internal.Envelope;
+import dev.lhn.secureforms.internal.KeyHierarchy;
+import dev.lhn.secureforms.internal.Sealing;
+import dev.lhn.secureforms.keys.EpochKeyStore;
+import dev.lhn.secureforms.retention.RetentionPolicy;
+import dev.lhn.secureforms.schema.Field;
 import dev.lhn.secureforms.schema.NormalizedValues;
+import dev.lhn.secureforms.spi.StoredSubmission;
+import dev.lhn.secureforms.spi.SubmissionMetadata;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,11 +57,17 @@ import software.amazon.cryptography.materialproviders.model.MaterialProvidersCon
  *   <li>{@code floor}: six AES-256-GCM encryptions (decryptions) of the same values with one ready Tink
  *       primitive ({@link AesGcmJce}, random 12-byte nonce, no associated data): the cost of the cipher
  *       alone, nothing for keys, binding or format.
- *   <li>{@code floorBound}: the floor with the associated data our envelope binds each field to (the same
- *       39 to 42 bytes per field, built once in setup): the floor plus the JCE's cost of binding, so that
- *       {@code lhnEnvelope / floorBound} is what the envelope itself adds (data key, KEK, format).
- *   <li>{@code lhnEnvelope}: {@link Envelope#seal} / {@link Envelope#open}: a fresh DEK, wrapped by the KEK,
- *       six fields under it, every ciphertext bound to form, schema version, submission and field.
+ *   <li>{@code floorBound}: the floor with the associated data our envelope binds each field to (envelope
+ *       v2's 55 to 58 bytes per field, built once in setup): the floor plus the JCE's cost of binding, so that
+ *       {@code lhnSealing / floorBound} is what the envelope itself adds (data key, KEK, format).
+ *   <li>{@code lhnSealing}: what {@code SecureForms.submit} and {@code reveal} run for the envelope (#12):
+ *       {@link Sealing#seal} / {@link Sealing#open} with envelope v2 under the key hierarchy, its epoch key
+ *       cached (as after warm-up): the policy built and encoded, a fresh DEK wrapped under the epoch key,
+ *       six fields under it bound to submission and policy hash; on open the structure parsed, the DEK
+ *       unwrapped, the fields decrypted and the store's metadata checked against the sealed policy.
+ *   <li>{@code v1Envelope}: envelope v1 ({@link Envelope#seal} / {@link Envelope#open}, what
+ *       {@code lhnEnvelope} measured until #10): a fresh DEK wrapped by the KEK itself. Only opened for
+ *       submissions sealed before the key hierarchy; kept for comparison.
  *   <li>{@code tinkKmsEnvelopePerField}: what an integrator writes without us: Tink's
  *       {@link KmsEnvelopeAead} over the same KEK, once per field (a DEK per field), the field name as
  *       associated data.
@@ -69,7 +85,10 @@ import software.amazon.cryptography.materialproviders.model.MaterialProvidersCon
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(1)
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dorg.slf4j.simpleLogger.log.org.mariadb.jdbc=error"})
+// AlwaysPreTouch (#12): without it the first seconds of every fork page the heap in, and a profile showed
+// 40% of the envelope's samples in the kernel's page-fault handler.
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
+    "-Dorg.slf4j.simpleLogger.log.org.mariadb.jdbc=error"})
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 8, time = 2)
 public class CryptoBenchmark {
@@ -83,6 +102,12 @@ public class CryptoBenchmark {
 
   private Aead kek;
   private Envelope envelope;
+  private Sealing sealing;
+  /** The time every v2 seal and open runs at: the epoch key stays cached and nothing becomes due. */
+  private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+  private final StoredSubmission[] stored = new StoredSubmission[SUBMISSIONS];
+  /** The conversation reference the store keeps for the host's conversation id. */
+  private String ref;
   private final SubmissionId[] ids = new SubmissionId[SUBMISSIONS];
   private int next;
   private NormalizedValues normalized;
@@ -109,11 +134,14 @@ public class CryptoBenchmark {
   public void setUp() throws GeneralSecurityException {
     kek = CardForm.localKek();
     envelope = new Envelope(kek);
+    sealing = new Sealing(kek, new KeyHierarchy(kek, EpochKeyStore.inMemory(), SecureForms.DEFAULT_EPOCH_WINDOW,
+        SecureForms.DEFAULT_EPOCH_GRACE));
+    ref = sealing.ref("conversation-42", NOW);
     SecureRandom random = new SecureRandom();
     for (int i = 0; i < SUBMISSIONS; i++) {
       ids[i] = SubmissionId.random(random);
     }
-    normalized = CardForm.SCHEMA.normalize(CardForm.values(), Instant.parse("2026-11-29T12:00:00Z"));
+    normalized = CardForm.SCHEMA.normalize(CardForm.values(), NOW);
     int n = normalized.size();
     values = new byte[n][];
     fieldAd = new byte[n][];
@@ -123,12 +151,12 @@ public class CryptoBenchmark {
     }
 
     boundAd = new byte[n][];
-    byte[] form = CardForm.FORM_ID.getBytes(StandardCharsets.US_ASCII);
+    byte[] policyHash = Random.randBytes(32);
     for (int i = 0; i < n; i++) {
-      // the envelope's field AD (docs/FORMAT.md): 0x01 'F' formIdLen formId schemaVersion:u32 submissionId nameLen name
-      ByteBuffer ad = ByteBuffer.allocate(2 + 1 + form.length + 4 + 16 + 1 + fieldAd[i].length);
-      ad.put((byte) 1).put((byte) 'F').put((byte) form.length).put(form).putInt(CardForm.VERSION)
-          .put(ids[0].toBytes()).put((byte) fieldAd[i].length).put(fieldAd[i]);
+      // envelope v2's field AD (docs/FORMAT.md): 0x02 'F' submissionId policyHash:32 slot nameLen name
+      ByteBuffer ad = ByteBuffer.allocate(2 + 16 + policyHash.length + 1 + 1 + fieldAd[i].length);
+      ad.put((byte) 2).put((byte) 'F').put(ids[0].toBytes()).put(policyHash).put((byte) 0)
+          .put((byte) fieldAd[i].length).put(fieldAd[i]);
       boundAd[i] = ad.array();
     }
     floor = new AesGcmJce(Random.randBytes(32));
@@ -156,7 +184,9 @@ public class CryptoBenchmark {
 
     for (int i = 0; i < SUBMISSIONS; i++) {
       next = i;
-      sealed[i] = seal_lhnEnvelope();
+      stored[i] = new StoredSubmission(metadata(ids[i]), seal_lhnSealing());
+      next = i;
+      sealed[i] = seal_v1Envelope();
       next = i;
       floorCiphertexts[i] = seal_floor();
       next = i;
@@ -189,7 +219,9 @@ public class CryptoBenchmark {
   /** Every variant must round-trip the same six values, or the comparison means nothing. */
   private void check(boolean aws) throws GeneralSecurityException {
     int i = next;
-    require(Arrays.deepEquals(open_lhnEnvelope().values(), values), "envelope");
+    require(Arrays.deepEquals(open_lhnSealing().values(), values), "envelope v2");
+    next = i;
+    require(Arrays.deepEquals(open_v1Envelope().values(), values), "envelope v1");
     next = i;
     require(Arrays.deepEquals(open_floor(), values), "floor");
     next = i;
@@ -210,9 +242,25 @@ public class CryptoBenchmark {
     }
   }
 
+  /** The metadata {@code SecureForms.submit} stores beside a card submission sealed at {@link #NOW}. */
+  private SubmissionMetadata metadata(SubmissionId id) {
+    Map<String, RetentionPolicy> fieldRetention = new LinkedHashMap<>();
+    for (Field f : CardForm.SCHEMA.fields()) {
+      if (!f.retention().isNone()) {
+        fieldRetention.put(f.name(), f.retention());
+      }
+    }
+    Instant expiresAt = NOW.plus(CardForm.SCHEMA.retention().maxAge());
+    int views = CardForm.SCHEMA.revealPolicy().maxViews();
+    return new SubmissionMetadata(id, CardForm.FORM_ID, CardForm.VERSION, ref, NOW, 0, views,
+        views, CardForm.SCHEMA.revealPolicy().windowAfterFirstView(), expiresAt, expiresAt,
+        CardForm.SCHEMA.retention().afterConversationEnd(), null, fieldRetention, Map.of());
+  }
+
   @TearDown(Level.Trial)
   public void tearDown() {
     normalized.close();
+    sealing.close();
   }
 
   // ------------------------------------------------------------------ seal
@@ -238,7 +286,12 @@ public class CryptoBenchmark {
   }
 
   @Benchmark
-  public byte[] seal_lhnEnvelope() {
+  public byte[] seal_lhnSealing() {
+    return sealing.seal(ids[next()], CardForm.SCHEMA, ref, NOW, normalized);
+  }
+
+  @Benchmark
+  public byte[] seal_v1Envelope() {
     return envelope.seal(ids[next()], CardForm.FORM_ID, CardForm.VERSION, normalized);
   }
 
@@ -285,7 +338,12 @@ public class CryptoBenchmark {
   }
 
   @Benchmark
-  public Envelope.Opened open_lhnEnvelope() {
+  public Sealing.Opened open_lhnSealing() {
+    return sealing.open(stored[next()], NOW, Set.of());
+  }
+
+  @Benchmark
+  public Envelope.Opened open_v1Envelope() {
     int i = next();
     return envelope.open(sealed[i], ids[i], CardForm.FORM_ID, CardForm.VERSION, name -> true);
   }

@@ -6,8 +6,10 @@ import com.google.crypto.tink.subtle.EngineFactory;
 import dev.lhn.secureforms.DecryptionException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * What the envelope formats share (v1 in {@link Envelope}, v2 in {@link EnvelopeV2}): the bounds-checked
@@ -25,13 +27,32 @@ final class EnvelopeBytes {
    * The field cipher: AES/GCM/NoPadding from Tink's {@link EngineFactory}, like Tink's own thread-local
    * cipher, but a separate one (see {@link Envelope}'s class comment).
    */
-  private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
+  private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(EnvelopeBytes::newGcm);
+
+  /**
+   * The cipher v2 wraps and unwraps data keys with (under an epoch key): the same kind as {@link #GCM}, a
+   * second instance so that the epoch key's AES key schedule stays cached in it. The JDK's AES keeps the
+   * schedule of the last key it was given; one shared cipher alternated between the epoch key and each
+   * envelope's fresh data key and expanded both every time (#12, docs/BENCHMARKS.md).
+   */
+  private static final ThreadLocal<Cipher> WRAP_GCM = ThreadLocal.withInitial(EnvelopeBytes::newGcm);
+
+  /** SHA-256 from Tink's {@link EngineFactory}, one per thread (v2's policy hash). */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return EngineFactory.MESSAGE_DIGEST.getInstance("SHA-256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is unavailable", e);
+    }
+  });
+
+  private static Cipher newGcm() {
     try {
       return EngineFactory.CIPHER.getInstance("AES/GCM/NoPadding");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-  });
+  }
 
   private EnvelopeBytes() {}
 
@@ -42,6 +63,40 @@ final class EnvelopeBytes {
    */
   static Cipher gcm() {
     return GCM.get();
+  }
+
+  /**
+   * This thread's AES/GCM/NoPadding cipher for wrapping data keys under epoch keys (v2), apart from
+   * {@link #gcm()}.
+   *
+   * @return a cipher the caller initialises before each use and does not keep
+   */
+  static Cipher wrapGcm() {
+    return WRAP_GCM.get();
+  }
+
+  /**
+   * This thread's SHA-256: reset, as {@link MessageDigest#digest()} leaves it.
+   *
+   * @return a digest the caller finishes with {@code digest()} and does not keep
+   */
+  static MessageDigest sha256() {
+    MessageDigest md = SHA256.get();
+    md.reset();
+    return md;
+  }
+
+  /**
+   * A 12-byte GCM nonce with a 128-bit tag, as Tink's {@code AesGcmJceUtil.getParams} makes it on a JVM, without
+   * its Android check (a system property read per call, #12; Java 17 does not run on the Android versions
+   * that need another parameter class).
+   *
+   * @param b the bytes holding the nonce (copied)
+   * @param off where it starts
+   * @return the parameters
+   */
+  static GCMParameterSpec params(byte[] b, int off) {
+    return new GCMParameterSpec(8 * TAG_BYTES, b, off, NONCE_BYTES);
   }
 
   /**
@@ -148,6 +203,42 @@ final class EnvelopeBytes {
       return b[pos++] & 0xFF;
     }
 
+    /**
+     * The checks of {@link #need(int, String)} for a part named {@code what + detail + after}: the name is
+     * built only for the message, not on every read (#12).
+     */
+    void need(int n, String what, Object detail, String after) {
+      if (n < 0 || end - pos < n) {
+        throw new DecryptionException("envelope truncated in " + what + detail + after + " at byte " + pos);
+      }
+    }
+
+    /** {@link #u8(String)} for a part named {@code what + detail + after}. */
+    int u8(String what, Object detail, String after) {
+      need(1, what, detail, after);
+      return b[pos++] & 0xFF;
+    }
+
+    /** {@link #u32(String)} for a part named {@code what + detail + after}. */
+    int u32(String what, Object detail, String after) {
+      need(4, what, detail, after);
+      return u32Unchecked();
+    }
+
+    /** {@link #i64(String)} for a part named {@code what + detail + after}. */
+    long i64(String what, Object detail, String after) {
+      need(8, what, detail, after);
+      return i64Unchecked();
+    }
+
+    /** {@link #ascii(int, String)} for a part named {@code what + detail + after}. */
+    String ascii(int n, String what, Object detail, String after) {
+      need(n, what, detail, after);
+      String s = new String(b, pos, n, StandardCharsets.US_ASCII);
+      pos += n;
+      return s;
+    }
+
     int u16(String what) {
       need(2, what);
       int v = ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
@@ -157,6 +248,10 @@ final class EnvelopeBytes {
 
     int u32(String what) {
       need(4, what);
+      return u32Unchecked();
+    }
+
+    private int u32Unchecked() {
       int v = ((b[pos] & 0xFF) << 24) | ((b[pos + 1] & 0xFF) << 16) | ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
       pos += 4;
       return v;
@@ -172,6 +267,10 @@ final class EnvelopeBytes {
 
     long i64(String what) {
       need(8, what);
+      return i64Unchecked();
+    }
+
+    private long i64Unchecked() {
       long v = 0;
       for (int i = 0; i < 8; i++) {
         v = (v << 8) | (b[pos + i] & 0xFF);

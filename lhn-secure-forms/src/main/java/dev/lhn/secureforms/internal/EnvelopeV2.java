@@ -6,8 +6,6 @@ import static dev.lhn.secureforms.internal.EnvelopeBytes.TAG_BYTES;
 import static dev.lhn.secureforms.internal.EnvelopeBytes.ascii;
 import static java.util.Objects.requireNonNull;
 
-import com.google.crypto.tink.aead.internal.AesGcmJceUtil;
-import com.google.crypto.tink.subtle.EngineFactory;
 import com.google.crypto.tink.subtle.Random;
 import dev.lhn.secureforms.DecryptionException;
 import dev.lhn.secureforms.SecureFormsException;
@@ -81,9 +79,45 @@ public final class EnvelopeV2 {
      * @return a new array of {@code n} bytes
      */
     byte[] bytes(int n);
+
+    /**
+     * A slot's data key and wrap nonce: {@code bytes(32)} then {@code bytes(12)}, in one array of 44 bytes (the
+     * vector generator's sequence of draws, which its frozen vectors depend on).
+     *
+     * @return the key (bytes 0 to 31) and the nonce (32 to 43); the caller wipes it
+     */
+    default byte[] keyAndNonce() {
+      byte[] key = bytes(KEY_BYTES);
+      byte[] nonce = bytes(NONCE_BYTES);
+      try {
+        if (key.length != KEY_BYTES || nonce.length != NONCE_BYTES) {
+          throw new IllegalStateException("randomness returned the wrong number of bytes");
+        }
+        byte[] both = Arrays.copyOf(key, KEY_BYTES + NONCE_BYTES);
+        System.arraycopy(nonce, 0, both, KEY_BYTES, NONCE_BYTES);
+        return both;
+      } finally {
+        Arrays.fill(key, (byte) 0);
+      }
+    }
   }
 
-  private static final Randomness CSPRNG = Random::randBytes;
+  /**
+   * Tink's CSPRNG; a slot's key and nonce in one draw (#12: each draw from the JDK's {@code NativePRNG} takes
+   * its lock and mixes its own output, 4% of a seal per draw). 44 uniformly random bytes split in two are a
+   * uniformly random key and an independent uniformly random nonce, as two draws are.
+   */
+  private static final Randomness CSPRNG = new Randomness() {
+    @Override
+    public byte[] bytes(int n) {
+      return Random.randBytes(n);
+    }
+
+    @Override
+    public byte[] keyAndNonce() {
+      return Random.randBytes(KEY_BYTES + NONCE_BYTES);
+    }
+  };
 
   private EnvelopeV2() {}
 
@@ -151,7 +185,9 @@ public final class EnvelopeV2 {
       throw new IllegalArgumentException("slots must hold 1 to " + MAX_SLOTS + " slots, got " + slots.size());
     }
     for (int s = 0; s < slots.size(); s++) {
-      requireNonNull(slots.get(s), "slots[" + s + "]");
+      if (slots.get(s) == null) { // not requireNonNull(x, "slots[" + s + "]"): no message built per seal
+        throw new NullPointerException("slots[" + s + "]");
+      }
     }
     FormSchema schema = values.schema();
     if (!schema.formId().equals(policy.formId()) || schema.version() != policy.schemaVersion()) {
@@ -212,7 +248,7 @@ public final class EnvelopeV2 {
         slotCount += u ? 1 : 0;
       }
       out[p++] = (byte) slotCount;
-      Cipher gcm = EnvelopeBytes.gcm();
+      Cipher wrap = EnvelopeBytes.wrapGcm();
       for (int s = 0; s < slots.size(); s++) {
         if (!used[s]) {
           continue;
@@ -220,21 +256,26 @@ public final class EnvelopeV2 {
         byte[] header = slotHeaders[s];
         System.arraycopy(header, 0, out, p, header.length);
         p += header.length;
-        deks[s] = random.bytes(KEY_BYTES);
-        byte[] nonce = random.bytes(NONCE_BYTES);
-        if (deks[s].length != KEY_BYTES || nonce.length != NONCE_BYTES) {
-          throw new IllegalStateException("randomness returned the wrong number of bytes");
+        byte[] keyAndNonce = random.keyAndNonce();
+        try {
+          if (keyAndNonce.length != KEY_BYTES + NONCE_BYTES) {
+            throw new IllegalStateException("randomness returned the wrong number of bytes");
+          }
+          deks[s] = Arrays.copyOf(keyAndNonce, KEY_BYTES);
+          System.arraycopy(keyAndNonce, KEY_BYTES, out, p, NONCE_BYTES);
+        } finally {
+          Arrays.fill(keyAndNonce, (byte) 0);
         }
-        System.arraycopy(nonce, 0, out, p, NONCE_BYTES);
+        wrap.init(Cipher.ENCRYPT_MODE, EnvelopeBytes.aesKey(slots.get(s).epochKey()), EnvelopeBytes.params(out, p));
         p += NONCE_BYTES;
-        gcm.init(Cipher.ENCRYPT_MODE, EnvelopeBytes.aesKey(slots.get(s).epochKey()), AesGcmJceUtil.getParams(nonce));
-        gcm.updateAAD(wrapAd(id, hash, header, 0, header.length));
-        if (gcm.doFinal(deks[s], 0, KEY_BYTES, out, p) != WRAPPED_BYTES) {
+        wrap.updateAAD(wrapAd(id, hash, header, 0, header.length));
+        if (wrap.doFinal(deks[s], 0, KEY_BYTES, out, p) != WRAPPED_BYTES) {
           throw new GeneralSecurityException("wrapping failed");
         }
         p += WRAPPED_BYTES;
       }
       out[p++] = (byte) n;
+      Cipher gcm = EnvelopeBytes.gcm();
       SecretKey[] keys = new SecretKey[slots.size()];
       byte[] ad = fieldAdPrefix(id, hash);
       byte[] nonce = new byte[NONCE_BYTES];
@@ -253,7 +294,7 @@ public final class EnvelopeV2 {
         int ctLength = pt.length + TAG_BYTES;
         p = EnvelopeBytes.u32(out, p, ctLength);
         nonce[NONCE_BYTES - 1] = (byte) i;
-        gcm.init(Cipher.ENCRYPT_MODE, keys[s], AesGcmJceUtil.getParams(nonce));
+        gcm.init(Cipher.ENCRYPT_MODE, keys[s], EnvelopeBytes.params(nonce, 0));
         gcm.updateAAD(ad, 0, fieldAd(ad, s, name, 0, name.length));
         if (gcm.doFinal(pt, 0, pt.length, out, p) != ctLength) {
           throw new GeneralSecurityException("encryption failed");
@@ -390,19 +431,19 @@ public final class EnvelopeV2 {
         throw new DecryptionException(index == l.slotIndex[k - 1] ? "slot index " + index + " appears twice"
             : "slot index " + index + " follows slot " + l.slotIndex[k - 1] + ": slots are in ascending order");
       }
-      int tenantLen = r.u8("tenant length of slot " + index);
+      int tenantLen = r.u8("tenant length of slot ", index, "");
       if (tenantLen > KeySlotId.MAX_TENANT) {
         throw new DecryptionException("tenant length " + tenantLen + " of slot " + index + " exceeds " + KeySlotId.MAX_TENANT);
       }
-      String tenant = r.ascii(tenantLen, "tenant of slot " + index);
-      int classLen = r.u8("key class length of slot " + index);
+      String tenant = r.ascii(tenantLen, "tenant of slot ", index, "");
+      int classLen = r.u8("key class length of slot ", index, "");
       if (classLen < 1 || classLen > KeySlotId.MAX_KEY_CLASS) {
         throw new DecryptionException("key class length " + classLen + " of slot " + index + " is outside 1 to "
             + KeySlotId.MAX_KEY_CLASS);
       }
-      String keyClass = r.ascii(classLen, "key class of slot " + index);
-      long start = r.i64("window start of slot " + index);
-      long length = r.i64("window length of slot " + index);
+      String keyClass = r.ascii(classLen, "key class of slot ", index, "");
+      long start = r.i64("window start of slot ", index, "");
+      long length = r.i64("window length of slot ", index, "");
       try {
         l.slotIds[k] = new KeySlotId(tenant, keyClass, start, length);
       } catch (IllegalArgumentException ex) {
@@ -413,7 +454,7 @@ public final class EnvelopeV2 {
         throw new DecryptionException(rule);
       }
       l.slotNonces[k] = r.pos;
-      r.need(NONCE_BYTES + WRAPPED_BYTES, "wrapped data key of slot " + index);
+      r.need(NONCE_BYTES + WRAPPED_BYTES, "wrapped data key of slot ", index, "");
       r.pos += NONCE_BYTES + WRAPPED_BYTES;
       l.slotEnds[k] = r.pos;
       l.slotIndex[k] = index;
@@ -454,12 +495,12 @@ public final class EnvelopeV2 {
       if (!l.policy.hasField(name)) {
         throw new DecryptionException("field '" + name + "' is not in the policy's field list");
       }
-      int slot = r.u8("slot of field '" + name + "'");
+      int slot = r.u8("slot of field '", name, "'");
       if (slot >= MAX_SLOTS || l.positionOf[slot] < 0) {
         throw new DecryptionException("field '" + name + "' names slot " + slot + ", which the envelope does not hold");
       }
       usedSlots |= 1 << slot;
-      int nonce = r.u8("nonce index of field '" + name + "'");
+      int nonce = r.u8("nonce index of field '", name, "'");
       if (nonce >= MAX_FIELDS) {
         throw new DecryptionException("nonce index " + nonce + " exceeds " + (MAX_FIELDS - 1));
       }
@@ -467,12 +508,12 @@ public final class EnvelopeV2 {
         throw new DecryptionException("nonce index " + nonce + " appears twice");
       }
       seenNonces |= 1L << nonce;
-      long ctLen = r.u32("ciphertext length of field '" + name + "'") & 0xFFFFFFFFL;
+      long ctLen = r.u32("ciphertext length of field '", name, "'") & 0xFFFFFFFFL;
       if (ctLen < TAG_BYTES || ctLen > MAX_FIELD_CIPHERTEXT) {
         throw new DecryptionException("ciphertext length " + ctLen + " of field '" + name
             + "' is outside " + TAG_BYTES + " to " + MAX_FIELD_CIPHERTEXT);
       }
-      r.need((int) ctLen, "ciphertext of field '" + name + "'");
+      r.need((int) ctLen, "ciphertext of field '", name, "'");
       l.names[i] = name;
       l.fieldSlot[i] = slot;
       l.nonceIndex[i] = nonce;
@@ -535,7 +576,6 @@ public final class EnvelopeV2 {
     byte[][] values = new byte[l.fieldCount][];
     int opened = 0;
     try {
-      Cipher gcm = EnvelopeBytes.gcm();
       for (int k = 0; k < l.slotCount; k++) {
         if (!need[k]) {
           continue;
@@ -559,13 +599,14 @@ public final class EnvelopeV2 {
           throw new IllegalArgumentException("the epoch key of slot " + l.slotIndex[k] + " is "
               + epochKey.length + " bytes, not " + KEY_BYTES);
         }
-        deks[k] = unwrap(gcm, envelope, l, k, hash, epochKey);
+        deks[k] = unwrap(EnvelopeBytes.wrapGcm(), envelope, l, k, hash, epochKey);
       }
       Set<String> destroyedFields = new LinkedHashSet<>();
       String[] names = new String[l.fieldCount];
       byte[] ad = fieldAdPrefix(id, hash);
       byte[] nonce = new byte[NONCE_BYTES];
       SecretKey[] keys = new SecretKey[l.slotCount];
+      Cipher gcm = EnvelopeBytes.gcm();
       for (int i = 0; i < l.fieldCount; i++) {
         if (!want[i]) {
           continue;
@@ -582,7 +623,7 @@ public final class EnvelopeV2 {
           int nameAt = l.fieldStarts[i] + 1;
           int adLength = fieldAd(ad, l.fieldSlot[i], envelope, nameAt, envelope[nameAt - 1] & 0xFF);
           nonce[NONCE_BYTES - 1] = (byte) l.nonceIndex[i];
-          gcm.init(Cipher.DECRYPT_MODE, keys[k], AesGcmJceUtil.getParams(nonce));
+          gcm.init(Cipher.DECRYPT_MODE, keys[k], EnvelopeBytes.params(nonce, 0));
           gcm.updateAAD(ad, 0, adLength);
           values[opened] = gcm.doFinal(envelope, l.ctOffsets[i], l.ctLengths[i]);
         } catch (GeneralSecurityException ex) {
@@ -610,7 +651,7 @@ public final class EnvelopeV2 {
     int index = l.slotIndex[k];
     try {
       gcm.init(Cipher.DECRYPT_MODE, EnvelopeBytes.aesKey(epochKey),
-          AesGcmJceUtil.getParams(Arrays.copyOfRange(e, l.slotNonces[k], l.slotNonces[k] + NONCE_BYTES)));
+          EnvelopeBytes.params(e, l.slotNonces[k]));
       gcm.updateAAD(wrapAd(l.id, hash, e, l.slotStarts[k], l.slotNonces[k]));
       byte[] dek = gcm.doFinal(e, l.slotNonces[k] + NONCE_BYTES, WRAPPED_BYTES);
       if (dek.length != KEY_BYTES) {
@@ -835,14 +876,10 @@ public final class EnvelopeV2 {
    * @return 32 bytes
    */
   static byte[] policyHash(byte[] b, int off, int len) {
-    try {
-      MessageDigest sha = EngineFactory.MESSAGE_DIGEST.getInstance("SHA-256");
-      sha.update(POLICY_DOMAIN);
-      sha.update(b, off, len);
-      return sha.digest();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is unavailable", e);
-    }
+    MessageDigest sha = EnvelopeBytes.sha256();
+    sha.update(POLICY_DOMAIN);
+    sha.update(b, off, len);
+    return sha.digest();
   }
 
   /** {@code 0x02 'K' submissionId policyHash slotHeader}. */

@@ -31,8 +31,7 @@ public record KeySlotId(String tenant, String keyClass, long windowStartMillis, 
     if (!isTenant(tenant)) {
       throw new IllegalArgumentException("tenant must match [a-z0-9._-]{0,64} (length " + tenant.length() + ")");
     }
-    if (keyClass.isEmpty() || keyClass.length() > MAX_KEY_CLASS || !keyClass.chars().allMatch(
-        c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+    if (keyClass.isEmpty() || keyClass.length() > MAX_KEY_CLASS || !isKeyClass(keyClass)) {
       throw new IllegalArgumentException("keyClass must match [a-z0-9-]{1,32} (length " + keyClass.length() + ")");
     }
     if (windowStartMillis < 0) {
@@ -44,6 +43,16 @@ public record KeySlotId(String tenant, String keyClass, long windowStartMillis, 
     }
   }
 
+  private static boolean isKeyClass(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Whether {@code s} is a valid tenant ({@code [a-z0-9._-]{0,64}}); shared with {@link Policy}.
    *
@@ -51,8 +60,16 @@ public record KeySlotId(String tenant, String keyClass, long windowStartMillis, 
    * @return whether it is one
    */
   static boolean isTenant(String s) {
-    return s.length() <= MAX_TENANT && s.chars().allMatch(
-        c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
+    if (s.length() > MAX_TENANT) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) { // a loop, not a stream: this runs on every seal and open (#12)
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

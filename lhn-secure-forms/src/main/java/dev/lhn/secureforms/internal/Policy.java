@@ -4,11 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lhn.secureforms.DecryptionException;
 import dev.lhn.secureforms.schema.FormSchema;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A submission's immutable policy, as envelope format v2 authenticates it (docs/FORMAT.md, "Version 2"):
@@ -63,8 +60,7 @@ public record Policy(String formId, int schemaVersion, byte[] conversationRef, l
      */
     public FieldRetention {
       requireNonNull(name, "name");
-      byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-      if (!EnvelopeBytes.isFieldName(n, 0, n.length) || n.length != name.length()) {
+      if (!isFieldName(name)) {
         throw new IllegalArgumentException("field name must match [A-Za-z][A-Za-z0-9_.-]{0,63}");
       }
       positiveOrNone("maxAgeMillis of field '" + name + "'", maxAgeMillis);
@@ -82,7 +78,7 @@ public record Policy(String formId, int schemaVersion, byte[] conversationRef, l
     requireNonNull(conversationRef, "conversationRef");
     requireNonNull(tenant, "tenant");
     requireNonNull(fields, "fields");
-    if (!FormSchema.FORM_ID.matcher(formId).matches()) {
+    if (!isFormId(formId)) { // FormSchema.FORM_ID, without a regex (#12)
       throw new IllegalArgumentException("formId must match " + FormSchema.FORM_ID.pattern());
     }
     if (schemaVersion < 1 || schemaVersion > FormSchema.MAX_VERSION) {
@@ -113,12 +109,52 @@ public record Policy(String formId, int schemaVersion, byte[] conversationRef, l
       throw new IllegalArgumentException("fields must hold 1 to " + FormSchema.MAX_FIELDS + " entries, got "
           + fields.size());
     }
-    Set<String> seen = new HashSet<>();
-    for (FieldRetention f : fields) {
-      if (!seen.add(f.name())) {
-        throw new IllegalArgumentException("field '" + f.name() + "' appears twice in fields");
+    for (int i = 1; i < fields.size(); i++) { // at most 64 names: pairwise is cheaper than hashing them (#12)
+      String name = fields.get(i).name();
+      for (int j = 0; j < i; j++) {
+        if (fields.get(j).name().equals(name)) {
+          throw new IllegalArgumentException("field '" + name + "' appears twice in fields");
+        }
       }
     }
+  }
+
+  /** {@code Field.NAME}, {@code [A-Za-z][A-Za-z0-9_.-]{0,63}}, on a string's chars. */
+  private static boolean isFieldName(String s) {
+    int n = s.length();
+    if (n < 1 || n > EnvelopeBytes.MAX_NAME || !isLetter(s.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < n; i++) {
+      char c = s.charAt(i);
+      if (!isLetter(c) && !isDigit(c) && c != '_' && c != '.' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link FormSchema#FORM_ID}, {@code [A-Za-z0-9][A-Za-z0-9_.-]{0,63}}, on a string's chars. */
+  static boolean isFormId(String s) {
+    int n = s.length();
+    if (n < 1 || n > 64 || !(isLetter(s.charAt(0)) || isDigit(s.charAt(0)))) {
+      return false;
+    }
+    for (int i = 1; i < n; i++) {
+      char c = s.charAt(i);
+      if (!isLetter(c) && !isDigit(c) && c != '_' && c != '.' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private static void positiveOrNone(String what, long v) {
@@ -141,6 +177,16 @@ public record Policy(String formId, int schemaVersion, byte[] conversationRef, l
   @Override
   public byte[] conversationRef() {
     return conversationRef.clone();
+  }
+
+  /**
+   * Whether the conversation reference is {@code ref}, without copying it.
+   *
+   * @param ref the bytes to compare with
+   * @return whether they are equal
+   */
+  boolean hasConversationRef(byte[] ref) {
+    return Arrays.equals(conversationRef, ref);
   }
 
   /**

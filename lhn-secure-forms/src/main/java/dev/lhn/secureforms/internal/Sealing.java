@@ -150,12 +150,7 @@ public final class Sealing implements AutoCloseable {
     Map<EpochKeyId, Integer> slotOf = new LinkedHashMap<>();
     slotOf.put(subEpoch, 0);
     Map<String, Integer> fieldSlot = new HashMap<>();
-    List<Policy.FieldRetention> policyFields = new ArrayList<>();
-    for (Field f : form.fields()) {
-      RetentionPolicy r = f.retention();
-      policyFields.add(new Policy.FieldRetention(f.name(), millisOrNone(r.maxAge()),
-          millisOrNone(r.afterConversationEnd())));
-    }
+    List<Policy.FieldRetention> policyFields = policyFields(form);
     for (int i = 0; i < values.size(); i++) {
       Field f = form.field(values.name(i));
       Duration own = f.retention().maxAge();
@@ -186,6 +181,27 @@ public final class Sealing implements AutoCloseable {
     } finally {
       slots.forEach(KeySlot::close);
     }
+  }
+
+  /** The last form's policy field list: a form is immutable, and most services seal one or two forms. */
+  private volatile FormFields lastFormFields;
+
+  private record FormFields(FormSchema form, List<Policy.FieldRetention> fields) {}
+
+  /** The form's field list with each field's own retention, as the policy carries it; built once per form. */
+  private List<Policy.FieldRetention> policyFields(FormSchema form) {
+    FormFields last = lastFormFields;
+    if (last != null && last.form() == form) {
+      return last.fields();
+    }
+    List<Policy.FieldRetention> fields = new ArrayList<>();
+    for (Field f : form.fields()) {
+      RetentionPolicy r = f.retention();
+      fields.add(new Policy.FieldRetention(f.name(), millisOrNone(r.maxAge()), millisOrNone(r.afterConversationEnd())));
+    }
+    List<Policy.FieldRetention> copy = List.copyOf(fields);
+    lastFormFields = new FormFields(form, copy);
+    return copy;
   }
 
   private static long millisOrNone(Duration d) {
@@ -280,7 +296,7 @@ public final class Sealing implements AutoCloseable {
     String what = null;
     if (!p.formId().equals(m.formId()) || p.schemaVersion() != m.schemaVersion()) {
       what = "form";
-    } else if (!Arrays.equals(p.conversationRef(), ConversationRefs.refBytes(m.conversationId()))) {
+    } else if (!p.hasConversationRef(ConversationRefs.refBytes(m.conversationId()))) {
       what = "conversation";
     } else if (p.submittedAtMillis() != m.submittedAt().toEpochMilli()) {
       what = "submission time";

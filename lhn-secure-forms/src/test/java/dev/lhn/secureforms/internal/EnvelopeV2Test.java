@@ -69,6 +69,31 @@ class EnvelopeV2Test {
   }
 
   @Test
+  void seal_drawsEachSlotsKeyAndNonceFresh_andRefusesRandomnessOfTheWrongSize() {
+    // the production source draws a slot's key and wrap nonce in one call (#12): every nonce is fresh
+    byte[] first = sealCard();
+    byte[] second = sealCard();
+    EnvelopeV2.Layout l1 = EnvelopeV2.layout(first);
+    EnvelopeV2.Layout l2 = EnvelopeV2.layout(second);
+    Set<String> nonces = new java.util.HashSet<>();
+    for (int k = 0; k < 2; k++) {
+      nonces.add(Arrays.toString(Arrays.copyOfRange(first, l1.slotNonces[k], l1.slotNonces[k] + 12)));
+      nonces.add(Arrays.toString(Arrays.copyOfRange(second, l2.slotNonces[k], l2.slotNonces[k] + 12)));
+    }
+    assertEquals(4, nonces.size());
+    try (EnvelopeV2.Opened o = EnvelopeV2.open(second, ID, keys(KEYS), n -> true)) {
+      assertEquals(6, o.names().size());
+    }
+    // a source that returns the wrong number of bytes seals nothing, and says only that the cipher failed
+    try (NormalizedValues nv = EnvelopeV2Fixtures.normalize(Forms.card(), Forms.cardValues());
+        KeySlot data = new KeySlot(DATA, epochKey(0))) {
+      dev.lhn.secureforms.SecureFormsException e = assertThrows(dev.lhn.secureforms.SecureFormsException.class,
+          () -> EnvelopeV2.seal(ID, POLICY, nv, List.of(data), n -> 0, n -> new byte[n - 1]));
+      assertEquals("sealing failed: the cipher failed (IllegalStateException)", e.getMessage());
+    }
+  }
+
+  @Test
   void parse_givesIdPolicySlotsAndFieldSlotsWithoutAnyKey() {
     EnvelopeV2.Parsed p = EnvelopeV2.parse(sealCard());
     assertEquals(2, p.version());
