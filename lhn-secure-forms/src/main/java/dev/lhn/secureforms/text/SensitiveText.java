@@ -23,7 +23,8 @@ import java.util.Set;
  * groups printed on cards (4-4-4-4, 4-6-5, 4-4-4-4-3, with spaces, double spaces, dashes or dots), that
  * passes Luhn, lies in a real issuer range with one of its lengths, and is not glued to letters or other
  * digits, not after {@code +} or a currency sign, and not right after a word that says it is something else
- * ("order", "tracking", "IBAN", "phone"...); 12- and 13-digit numbers also need a card word nearby. An SSN is
+ * ("order", "tracking", "IBAN", "phone"...); 12-digit numbers also need a card word, or a word such as
+ * "number" or "charge", nearby. An SSN is
  * {@code AAA-GG-SSSS} (or with spaces) with a valid area, group and serial, or nine plain digits with an SSN
  * word nearby. An expiry or card code counts only next to a card number or after its own word.
  *
@@ -164,8 +165,7 @@ public final class SensitiveText {
         continue;
       }
       if (i > 0 && glued(text.charAt(i - 1))) {
-        i = skipToken(text, i);
-        prevTokenEnd = i;
+        i = skipToken(text, i); // part of a word such as "CVV2": not a number that bounds the context
         continue;
       }
       // A run: digit groups with separators between them (any kind; candidates need one kind).
@@ -258,7 +258,11 @@ public final class SensitiveText {
             CardBrand b = CardBrand.fromPrefix(prefix6);
             int sum = (digits & 1) == 0 ? sumEven : sumOdd;
             if (b != CardBrand.OTHER && b.allowsLength(digits) && sum % 10 == 0
-                && (digits > 12 || Keywords.lastIn(text, Math.max(window, from - 40), from, Keywords.CARD) >= 0)
+                && (digits > 12 || Keywords.lastIn(text, Math.max(window, from - 40), from, Keywords.CARD) >= 0
+                    || Keywords.lastIn(text, Math.max(window, from - 25), from, Keywords.CARD_WEAK) >= 0
+                    || Keywords.lastIn(text, to, Math.min(n, to + 15), Keywords.CARD) >= 0
+                    || Keywords.lastIn(text, to, Math.min(n, to + 20), Keywords.CODE) >= 0
+                    || Keywords.lastIn(text, to, Math.min(n, to + 12), Keywords.EXPIRY) >= 0)
                 && !otherThingBefore(text, Math.max(window, from - 24), from, Keywords.CARD)) {
               kind = Kind.CARD_NUMBER;
               brand = b;
@@ -489,6 +493,13 @@ public final class SensitiveText {
     if (s == e) {
       return true;
     }
+    boolean equal = true; // 8-8, 5-5-5, 6-6-6: a number read off in equal chunks
+    for (int g = s + 1; g <= e && equal; g++) {
+      equal = gEnd[g] - gStart[g] == gEnd[s] - gStart[s];
+    }
+    if (equal && gEnd[s] - gStart[s] >= 4) {
+      return true;
+    }
     if (gEnd[s] - gStart[s] != 4) {
       return false;
     }
@@ -505,14 +516,14 @@ public final class SensitiveText {
     return last >= 1 && last <= 4;
   }
 
-  /** Area 001-899 but not 666, group 01-99, serial 0001-9999; not the two numbers printed in ads. */
+  /**
+   * Area 001-899 but not 666, group 01-99, serial 0001-9999. The two numbers once printed in adverts
+   * (078-05-1120, 219-09-9999) count too: typed into a chat they look like an SSN to every reader.
+   */
   static boolean validSsn(int prefix6, int serial) {
     int area = prefix6 / 1000;
     int group = (prefix6 / 10) % 100;
-    if (area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0) {
-      return false;
-    }
-    return !(area == 78 && group == 5 && serial == 1120) && !(area == 219 && group == 9 && serial == 9999);
+    return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0;
   }
 
   /** After a month at {@code end}: {@code /YY}, {@code /YYYY} or {@code " / YY"}; the index after it, or -1. */
@@ -545,7 +556,7 @@ public final class SensitiveText {
     return month >= 1 && month <= 12;
   }
 
-  private static boolean nearCardOrWord(CharSequence text, int i, int lastEnd, int window, String[] words) {
+  private static boolean nearCardOrWord(CharSequence text, int i, int lastEnd, int window, Keywords.Words words) {
     return i - lastEnd <= 30 && onlyGlue(text, lastEnd, i) || Keywords.lastIn(text, window, i, words) >= 0;
   }
 
@@ -574,7 +585,7 @@ public final class SensitiveText {
    * Whether a word for something else (order, phone, IBAN...) stands among the few words before
    * {@code i} (from {@code from}), closer than any of {@code wins}.
    */
-  static boolean otherThingBefore(CharSequence text, int from, int i, String[] wins) {
+  static boolean otherThingBefore(CharSequence text, int from, int i, Keywords.Words wins) {
     int other = Keywords.lastWordIn(text, from, i, Keywords.OTHER);
     if (other < 0) {
       return false;

@@ -46,6 +46,8 @@ class AccuracyTest {
             p.nextToken();
             if (field.equals("text")) {
               text = p.getText();
+            } else if (!field.equals("spans")) {
+              p.skipChildren();
             } else {
               while (p.nextToken() == JsonToken.START_OBJECT) {
                 Kind kind = null;
@@ -114,19 +116,20 @@ class AccuracyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"chat-corpus.jsonl", "heldout-corpus.jsonl"})
+  @ValueSource(strings = {"chat-corpus.jsonl", "heldout-corpus.jsonl", "unseen-a.jsonl", "unseen-b.jsonl",
+      "unseen-handwritten.jsonl"})
   void cardNumbersAndSsns_meetTheBar(String corpus) throws IOException {
     List<Labeled> lines = read(corpus);
-    assertThat(lines).hasSizeGreaterThanOrEqualTo(2000);
+    assertThat(lines).hasSizeGreaterThanOrEqualTo(corpus.contains("handwritten") ? 50 : 1500);
     List<String> misses = new ArrayList<>();
     Map<Kind, Score> scores = score(lines, misses);
     StringBuilder report = new StringBuilder(corpus + " (" + lines.size() + " lines)\n");
     scores.forEach((k, s) -> report.append(String.format("  %-12s tp=%5d fp=%4d fn=%4d precision=%.4f recall=%.4f%n",
         k, s.tp, s.fp, s.fn, s.precision(), s.recall())));
     System.out.print(report);
-    misses.stream().limit(40).forEach(m -> System.out.println("  " + m));
+    misses.stream().limit(Integer.getInteger("misses", 40)).forEach(m -> System.out.println("  " + m));
     for (Kind k : List.of(Kind.CARD_NUMBER, Kind.US_SSN)) {
-      assertThat(scores.get(k).tp).as(k + " positives in " + corpus).isGreaterThan(300);
+      assertThat(scores.get(k).tp).as(k + " positives in " + corpus).isGreaterThanOrEqualTo(corpus.contains("handwritten") ? 3 : 200);
       assertThat(scores.get(k).precision()).as(k + " precision on " + corpus + "\n" + report).isGreaterThanOrEqualTo(BAR);
       assertThat(scores.get(k).recall()).as(k + " recall on " + corpus + "\n" + report).isGreaterThanOrEqualTo(BAR);
     }

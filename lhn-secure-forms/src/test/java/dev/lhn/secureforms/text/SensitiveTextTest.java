@@ -57,7 +57,7 @@ class SensitiveTextTest {
     assertThat(detector.scan("SSN 123 45 6789")).extracting(Finding::kind).containsExactly(Kind.US_SSN);
     assertThat(detector.scan("my ssn is 123456789")).extracting(Finding::kind).containsExactly(Kind.US_SSN);
     assertThat(detector.scan("número de seguro social: 123456789")).hasSize(1);
-    assertThat(detector.scan("the advert's 078-05-1120")).isEmpty();
+    assertThat(detector.scan("the advert's 078-05-1120")).hasSize(1);
     assertThat(detector.redact("SSN: 123-45-6789.")).isEqualTo("SSN: [SSN].");
   }
 
