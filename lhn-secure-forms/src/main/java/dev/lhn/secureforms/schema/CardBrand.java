@@ -60,11 +60,22 @@ public enum CardBrand {
     if (digits.length() < 6) {
       return OTHER;
     }
-    int p1 = digits.charAt(0) - '0';
-    int p2 = prefix(digits, 2);
-    int p3 = prefix(digits, 3);
-    int p4 = prefix(digits, 4);
-    int p6 = prefix(digits, 6);
+    return fromPrefix(prefix(digits, 6));
+  }
+
+  /**
+   * The brand of a card number whose first six digits (its issuer identification number) are
+   * {@code iin6}; {@link #OTHER} when no listed issuer range holds it.
+   *
+   * @param iin6 the first six digits as a number, 0 to 999999
+   * @return the brand
+   */
+  public static CardBrand fromPrefix(int iin6) {
+    int p6 = iin6;
+    int p4 = p6 / 100;
+    int p3 = p6 / 1000;
+    int p2 = p6 / 10000;
+    int p1 = p6 / 100000;
     if (p2 == 34 || p2 == 37) {
       return AMEX;
     }
