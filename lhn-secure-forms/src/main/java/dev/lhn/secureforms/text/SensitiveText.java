@@ -395,6 +395,21 @@ public final class SensitiveText {
     return new ConversationScanner(this);
   }
 
+  /**
+   * Replaces the findings of one message, as {@link #scan} or a {@link ConversationScanner} returned them,
+   * with their {@link Finding#replacement()}; findings of other messages are left out.
+   *
+   * @param text the message, as it was scanned
+   * @param findings findings in text order
+   * @param messageIndex the message's index ({@code 0} for {@link #scan})
+   * @return the redacted message; {@code text} itself when no finding is of this message
+   */
+  public static String redact(String text, List<Finding> findings, int messageIndex) {
+    requireNonNull(text, "text");
+    requireNonNull(findings, "findings");
+    return apply(text, findings, messageIndex);
+  }
+
   /** Replaces the findings of message {@code index} in {@code text}, last first so offsets stay valid. */
   static String apply(String text, List<Finding> findings, int index) {
     if (findings.isEmpty()) {

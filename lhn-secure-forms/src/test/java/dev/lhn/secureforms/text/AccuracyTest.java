@@ -115,6 +115,56 @@ class AccuracyTest {
     return scores;
   }
 
+  /** The naive baselines of issue #14: 13-19 digits (spaces, dashes) plus Luhn; {@code \\d{3}-\\d{2}-\\d{4}}. */
+  @ParameterizedTest
+  @ValueSource(strings = {"chat-corpus.jsonl", "heldout-corpus.jsonl", "unseen-a.jsonl", "unseen-b.jsonl"})
+  void naiveBaselines_scoreFarBelow_andAreReported(String corpus) throws IOException {
+    java.util.regex.Pattern cards = java.util.regex.Pattern.compile("(?<!\\d)(?:\\d[ -]?){12,18}\\d(?!\\d)");
+    java.util.regex.Pattern ssns = java.util.regex.Pattern.compile("(?<!\\d)\\d{3}-\\d{2}-\\d{4}(?!\\d)");
+    Score card = new Score();
+    Score ssn = new Score();
+    for (Labeled l : read(corpus)) {
+      for (var entry : List.of(java.util.Map.entry(Kind.CARD_NUMBER, cards), java.util.Map.entry(Kind.US_SSN, ssns))) {
+        Score sc = entry.getKey() == Kind.CARD_NUMBER ? card : ssn;
+        List<int[]> hits = new ArrayList<>();
+        java.util.regex.Matcher m = entry.getValue().matcher(l.text());
+        while (m.find()) {
+          String d = m.group().replaceAll("[^0-9]", "");
+          if (entry.getKey() == Kind.US_SSN || luhn(d)) {
+            hits.add(new int[] {m.start(), m.end()});
+          }
+        }
+        for (int[] h : hits) {
+          if (l.spans().stream().anyMatch(sp -> sp.kind() == entry.getKey() && sp.start() < h[1] && h[0] < sp.end())) {
+            sc.tp++;
+          } else {
+            sc.fp++;
+          }
+        }
+        for (Span sp : l.spans()) {
+          if (sp.kind() == entry.getKey() && hits.stream().noneMatch(h -> sp.start() < h[1] && h[0] < sp.end())) {
+            sc.fn++;
+          }
+        }
+      }
+    }
+    System.out.printf("%s baselines: cards precision=%.4f recall=%.4f; ssn precision=%.4f recall=%.4f%n", corpus,
+        card.precision(), card.recall(), ssn.precision(), ssn.recall());
+    assertThat(card.precision() * card.recall()).isLessThan(BAR * BAR);
+  }
+
+  static boolean luhn(String d) {
+    int sum = 0;
+    for (int i = d.length() - 1, pos = 0; i >= 0; i--, pos++) {
+      int v = d.charAt(i) - '0';
+      if ((pos & 1) == 1) {
+        v = v * 2 > 9 ? v * 2 - 9 : v * 2;
+      }
+      sum += v;
+    }
+    return sum % 10 == 0;
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"chat-corpus.jsonl", "heldout-corpus.jsonl", "unseen-a.jsonl", "unseen-b.jsonl",
       "unseen-handwritten.jsonl"})

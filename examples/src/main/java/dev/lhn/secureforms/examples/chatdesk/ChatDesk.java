@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lhn.secureforms.SubmissionId;
 import dev.lhn.secureforms.SubmissionReceipt;
+import dev.lhn.secureforms.text.ConversationScanner;
+import dev.lhn.secureforms.text.SensitiveText;
+import dev.lhn.secureforms.text.SensitiveText.Finding;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +27,8 @@ public final class ChatDesk {
   /** The most conversations this demo keeps; the oldest go first. */
   static final int MAX_CONVERSATIONS = 1_000;
 
+  /** Finds card numbers, card codes, expiries and SSNs in chat lines (#14). */
+  static final SensitiveText DETECTOR = SensitiveText.defaults();
   private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
@@ -111,6 +116,10 @@ public final class ChatDesk {
     private final List<Entry> entries = new ArrayList<>();
     private final List<SubmissionReceipt> receipts = new ArrayList<>();
     private Instant endedAt;
+    private final ConversationScanner visitorScanner = DETECTOR.conversation();
+    /** The timeline index of each visitor line, by the scanner's message index. */
+    private final List<Integer> visitorLines = new ArrayList<>();
+    private boolean sensitiveTyped;
 
     private Conversation(String id, Instant startedAt) {
       this.id = id;
@@ -148,10 +157,46 @@ public final class ChatDesk {
       return receipts.stream().anyMatch(r -> r.id().equals(id));
     }
 
+    /**
+     * Adds a chat line, with every card number, card code, expiry and SSN in it redacted before it is
+     * stored (#14): the transcript never holds them. A visitor's lines go through one scanner per
+     * conversation, so a number typed over two messages is redacted in both; the visitor is told why, and
+     * the operator's console offers the card form in one click.
+     */
     synchronized void say(Author from, String text, Instant at) {
-      if (entries.size() < 500) {
-        entries.add(new Text(from, text, at));
+      if (entries.size() >= 500) {
+        return;
       }
+      List<Finding> found;
+      int index = 0;
+      if (from == Author.VISITOR) {
+        found = visitorScanner.scan(text);
+        index = visitorLines.size();
+        visitorLines.add(entries.size());
+      } else {
+        found = DETECTOR.scan(text);
+      }
+      for (Finding f : found) {
+        if (f.messageIndex() != index && f.messageIndex() < visitorLines.size()) {
+          int at0 = visitorLines.get(f.messageIndex());
+          Text earlier = (Text) entries.get(at0);
+          entries.set(at0, new Text(earlier.from(), SensitiveText.redact(earlier.text(), List.of(f), f.messageIndex()),
+              earlier.at()));
+        }
+      }
+      entries.add(new Text(from, SensitiveText.redact(text, found, index), at));
+      if (!found.isEmpty()) {
+        sensitiveTyped = true;
+        entries.add(new Text(Author.SYSTEM, from == Author.VISITOR
+            ? "Your message contained card or identity details, so they were removed before it was stored: chat"
+                + " messages are not encrypted. The operator can send you a secure form for them."
+            : "Card or identity details were removed from the operator's message before it was stored.", at));
+      }
+    }
+
+    /** Whether card or identity details were typed into the chat (and removed). */
+    public synchronized boolean sensitiveTyped() {
+      return sensitiveTyped;
     }
 
     synchronized FormRequest request(String formId, Instant at) {
@@ -191,6 +236,7 @@ public final class ChatDesk {
         return false;
       }
       endedAt = at;
+      visitorScanner.close();
       entries.add(new Text(Author.SYSTEM, "The operator ended the conversation.", at));
       return true;
     }

@@ -242,6 +242,21 @@ final class Pages {
       }
     }
     h.raw("</ol>");
+    if (!c.ended() && c.sensitiveTyped()) {
+      // #14: the visitor typed card or identity details into the chat; they were removed. One click offers
+      // the secure form that collects them properly.
+      h.raw("<div class=\"notice\" role=\"status\"><p>The visitor typed card or identity details into the chat;"
+          + " they were removed from the transcript.</p><form method=\"post\" class=\"inline\" "
+          + attr("action", base + "/requests") + ">").hidden("csrf", s.csrfToken());
+      for (FormSchema f : schemas.values()) {
+        if (f.fields().stream().anyMatch(x -> x.type() == dev.lhn.secureforms.schema.FieldType.CARD_NUMBER)) {
+          h.raw("<button type=\"submit\" name=\"form\" " + attr("value", f.formId()) + " "
+              + attr("id", "offer-" + f.formId() + "-" + c.id()) + ">").text("Send the " + f.title().toLowerCase(java.util.Locale.ROOT))
+              .raw("</button>");
+        }
+      }
+      h.raw("</form></div>");
+    }
     if (!c.ended()) {
       h.raw("<div class=\"actions\"><form method=\"post\" class=\"inline\" " + attr("action", base + "/requests") + ">")
           .hidden("csrf", s.csrfToken());

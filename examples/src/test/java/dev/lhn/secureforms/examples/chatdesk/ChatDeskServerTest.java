@@ -66,6 +66,37 @@ class ChatDeskServerTest {
   }
 
   @Test
+  void cardNumberTypedIntoTheChat_isNeverStoredOrShown_theVisitorSeesWhy_andTheOperatorCanSendTheForm() {
+    WebClient browser = new WebClient(fx.server.uri());
+    String cid = fx.startConversation(browser);
+    String say = "/chat/" + cid + "/messages";
+    assertEquals(303, browser.post(say, Map.of("csrf", browser.csrf(), "text", "my card is 4111 1111")).statusCode());
+    assertEquals(303, browser.post(say, Map.of("csrf", browser.csrf(), "text", "1111 1111 exp 09/27")).statusCode());
+    assertEquals(303, browser.post(say, Map.of("csrf", browser.csrf(), "text", "and my SSN is 123-45-6789")).statusCode());
+
+    String transcript = fx.server.desk().find(cid).orElseThrow().entries().toString();
+    String visitor = browser.get("/chat/" + cid).body();
+    String operator = browser.get("/operator").body();
+    for (String page : List.of(transcript, visitor, operator)) {
+      for (String part : List.of("4111", "1111 1111", "09/27", "123-45-6789", "6789")) {
+        assertFalse(page.contains(part), () -> "the chat kept " + part);
+      }
+    }
+    assertTrue(visitor.contains("my card is [card number]"), visitor);
+    assertTrue(visitor.contains("[card ending 1111] exp [expiry]"), visitor);
+    assertTrue(visitor.contains("and my SSN is [SSN]"), visitor);
+    assertTrue(visitor.contains("chat messages are not encrypted"), "the visitor is told why");
+    assertTrue(operator.contains("id=\"offer-card-payment-" + cid + "\""), "one click sends the card form");
+    assertTrue(operator.contains("they were removed from the transcript"));
+
+    HttpResponse<String> offer = browser.post("/operator/conversations/" + cid + "/requests",
+        Map.of("csrf", browser.csrf(), "form", "card-payment"));
+    assertEquals(303, offer.statusCode());
+    assertTrue(fx.server.desk().find(cid).orElseThrow().entries().stream()
+        .anyMatch(e -> e instanceof FormRequest r && r.formId().equals("card-payment")));
+  }
+
+  @Test
   void secondReveal_isGone() {
     WebClient browser = new WebClient(fx.server.uri());
     SubmissionReceipt card = fx.submitCard(browser);
