@@ -67,11 +67,16 @@ public final class SecureForms implements AutoCloseable {
   public static final Duration DEFAULT_EPOCH_WINDOW = Duration.ofHours(1);
   /** How long an epoch key outlives its window unless the builder says otherwise. */
   public static final Duration DEFAULT_EPOCH_GRACE = Duration.ofMinutes(5);
+  /** How long audit records are kept unless the builder says otherwise (PCI DSS 10.5.1 asks for 12 months). */
+  public static final Duration DEFAULT_JOURNAL_RETENTION = Duration.ofDays(400);
   /** The longest conversation id a host may pass. */
   public static final int MAX_CONVERSATION_ID_LENGTH = 128;
 
   private final Sealing sealing;
   private final SubmissionStore store;
+  /** The compliance profile, or null without one. */
+  private final Compliance compliance;
+  private final dev.lhn.secureforms.text.SensitiveText transcriptDetector;
   private final InstantSource clock;
   private final List<FormEventListener> listeners;
   private final AuditLog auditLog;
@@ -102,6 +107,9 @@ public final class SecureForms implements AutoCloseable {
     this.endedConversationMemory = b.endedConversationMemory == null
         ? DEFAULT_ENDED_CONVERSATION_MEMORY : b.endedConversationMemory;
     this.random = new SecureRandom();
+    this.compliance = b.checkedCompliance;
+    this.transcriptDetector = b.transcriptDetector == null
+        ? dev.lhn.secureforms.text.SensitiveText.defaults() : b.transcriptDetector;
     RetentionScheduler scheduler = b.scheduler == null ? RetentionScheduler.defaults() : b.scheduler;
     this.schedule = scheduler.start(this::purgeDue);
   }
@@ -109,6 +117,31 @@ public final class SecureForms implements AutoCloseable {
   /** {@return a new builder; the key-encryption key and the store are required} */
   public static Builder builder() {
     return new Builder();
+  }
+
+  // ------------------------------------------------------------------ transcripts (#14)
+
+  /**
+   * Redacts a chat transcript before the host stores, e-mails, exports or sends it: card numbers, card
+   * codes, expiries and SSNs become placeholders such as {@code [card ending 1111]}, also when a number was
+   * typed over consecutive messages. Uses the builder's {@code transcriptRedaction} detector
+   * ({@code SensitiveText.defaults()} when none was set).
+   *
+   * @param messages the transcript's messages in order
+   * @return the redacted messages, same order and count
+   */
+  public List<String> redactTranscript(List<String> messages) {
+    return transcriptDetector.redactTranscript(messages);
+  }
+
+  /**
+   * Redacts one chat message ({@link #redactTranscript} for a whole conversation).
+   *
+   * @param message the message
+   * @return the redacted message
+   */
+  public String redact(String message) {
+    return transcriptDetector.redact(message);
   }
 
   // ------------------------------------------------------------------ submit
@@ -134,6 +167,9 @@ public final class SecureForms implements AutoCloseable {
   }
 
   private SubmissionReceipt doSubmit(FormSchema form, String conversationId, Map<String, String> values) {
+    if (compliance != null) {
+      compliance.checkForm(form);
+    }
     checkConversationId(conversationId);
     requireNonNull(values, "values");
     Instant now = now();
@@ -793,8 +829,94 @@ public final class SecureForms implements AutoCloseable {
     private Duration epochWindow;
     private Duration epochGrace;
     private Instrumentation instrumentation;
+    private dev.lhn.secureforms.compliance.CompliancePolicy compliance;
+    private dev.lhn.secureforms.compliance.KekOrigin kekOrigin;
+    private final List<FormSchema> declaredForms = new ArrayList<>();
+    private dev.lhn.secureforms.text.SensitiveText transcriptDetector;
+    private Duration journalRetention;
+    private Compliance checkedCompliance;
 
     private Builder() {}
+
+    /**
+     * The key-encryption key, and where it lives: a compliance profile refuses
+     * {@link dev.lhn.secureforms.compliance.KekOrigin#PLAINTEXT_KEYSET} and an undeclared origin (what
+     * {@link #keyEncryptionKey(Aead)} means). The declaration is the integrator's: the library cannot see
+     * inside an {@link Aead}.
+     *
+     * @param kek the key-encryption key
+     * @param origin where it lives
+     * @return this builder
+     */
+    public Builder keyEncryptionKey(Aead kek, dev.lhn.secureforms.compliance.KekOrigin origin) {
+      requireNonNull(origin, "origin");
+      keyEncryptionKey(kek);
+      this.kekOrigin = origin;
+      return this;
+    }
+
+    /**
+     * A compliance profile ({@code CompliancePolicy.pciDss4()}, {@code hipaa()} or both): {@link #build()}
+     * refuses a configuration or a declared form that breaks one of its rules, listing every broken rule
+     * with its controls and the option to change ({@link dev.lhn.secureforms.compliance.ComplianceException});
+     * {@link SecureForms#submit} refuses any other form that breaks a form rule, storing nothing.
+     * See docs/COMPLIANCE.md.
+     *
+     * @param policy the profile
+     * @return this builder
+     */
+    public Builder compliance(dev.lhn.secureforms.compliance.CompliancePolicy policy) {
+      requireNonNull(policy, "policy");
+      once(this.compliance, "compliance", this.compliance);
+      this.compliance = policy;
+      return this;
+    }
+
+    /**
+     * Declares forms the host will submit, so that {@link #build()} checks them against the compliance
+     * profile at startup rather than at their first submission. May be called several times.
+     *
+     * @param forms the forms
+     * @return this builder
+     */
+    public Builder forms(FormSchema... forms) {
+      for (FormSchema f : forms) {
+        declaredForms.add(requireNonNull(f, "form"));
+      }
+      return this;
+    }
+
+    /**
+     * The detector {@link SecureForms#redactTranscript} and {@link SecureForms#redact} use before the host
+     * stores, e-mails, exports or sends a chat transcript (#14). Setting it is what the compliance profile's
+     * transcript rule asks for; {@code SensitiveText.defaults()} finds card numbers, card codes, expiries and
+     * SSNs.
+     *
+     * @param detector the detector
+     * @return this builder
+     */
+    public Builder transcriptRedaction(dev.lhn.secureforms.text.SensitiveText detector) {
+      requireNonNull(detector, "detector");
+      once(this.transcriptDetector, "transcriptRedaction", this.transcriptDetector);
+      this.transcriptDetector = detector;
+      return this;
+    }
+
+    /**
+     * How long audit records are kept (PCI DSS 10.5.1: at least 12 months). Default 400 days.
+     *
+     * @param retention at least one day
+     * @return this builder
+     */
+    public Builder journalRetention(Duration retention) {
+      requireNonNull(retention, "retention");
+      once(this.journalRetention, "journalRetention", this.journalRetention);
+      if (retention.compareTo(Duration.ofDays(1)) < 0) {
+        throw new IllegalArgumentException("journalRetention must be at least one day, got " + retention);
+      }
+      this.journalRetention = retention;
+      return this;
+    }
 
     /**
      * The key-encryption key that wraps every submission's data key: a Tink {@link Aead}, from a KMS
@@ -1017,6 +1139,11 @@ public final class SecureForms implements AutoCloseable {
         throw new IllegalStateException("epochKeyStore is required with a durable submission store: a"
             + " JdbcEpochKeyStore on a DataSource kept out of the submissions' backups (docs/KEYS.md)");
       }
+      checkedCompliance = Compliance.enforce(compliance, Compliance.inMemory(store),
+          journalRetention == null ? DEFAULT_JOURNAL_RETENTION : journalRetention,
+          kekOrigin == null ? dev.lhn.secureforms.compliance.KekOrigin.UNDECLARED : kekOrigin,
+          authorizer == null || authorizer == RevealAuthorizer.ALLOW_ALL,
+          epochWindow == null ? DEFAULT_EPOCH_WINDOW : epochWindow, transcriptDetector != null, declaredForms);
       return new SecureForms(this);
     }
 
