@@ -18,4 +18,5 @@ module dev.lhn.secureforms {
   exports dev.lhn.secureforms.keys;
   exports dev.lhn.secureforms.compliance;
   exports dev.lhn.secureforms.text;
+  exports dev.lhn.secureforms.sealed;
 }

@@ -8,6 +8,7 @@ import dev.lhn.secureforms.event.FormEvent;
 import dev.lhn.secureforms.event.FormEventListener;
 import dev.lhn.secureforms.internal.InMemorySubmissionStore;
 import dev.lhn.secureforms.internal.KeyHierarchy;
+import dev.lhn.secureforms.internal.SealedForms;
 import dev.lhn.secureforms.internal.Sealing;
 import dev.lhn.secureforms.keys.EpochKeyStore;
 import dev.lhn.secureforms.retention.PurgeReason;
@@ -16,6 +17,10 @@ import dev.lhn.secureforms.retention.RetentionScheduler;
 import dev.lhn.secureforms.schema.Field;
 import dev.lhn.secureforms.schema.FormSchema;
 import dev.lhn.secureforms.schema.NormalizedValues;
+import dev.lhn.secureforms.sealed.FormRequest;
+import dev.lhn.secureforms.sealed.FormRequestStore;
+import dev.lhn.secureforms.sealed.SealedSubmissionException;
+import dev.lhn.secureforms.sealed.SealingKey;
 import dev.lhn.secureforms.spi.DamagedSubmission;
 import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
@@ -71,6 +76,12 @@ public final class SecureForms implements AutoCloseable {
   public static final Duration DEFAULT_JOURNAL_RETENTION = Duration.ofDays(400);
   /** The longest conversation id a host may pass. */
   public static final int MAX_CONVERSATION_ID_LENGTH = 128;
+  /** How long a sealing key (browser-sealed forms) is used for new form requests unless the builder says otherwise. */
+  public static final Duration DEFAULT_SEALING_KEY_ROTATION = Duration.ofDays(1);
+  /** How long a sealing key is accepted after its rotation unless the builder says otherwise. */
+  public static final Duration DEFAULT_SEALING_KEY_GRACE = Duration.ofHours(2);
+  /** How long a form request lives unless the builder says otherwise. */
+  public static final Duration DEFAULT_FORM_REQUEST_LIFETIME = Duration.ofHours(1);
 
   private final Sealing sealing;
   private final SubmissionStore store;
@@ -86,6 +97,7 @@ public final class SecureForms implements AutoCloseable {
   private final SecureRandom random;
   private final AutoCloseable schedule;
   private final Instrumentation instrumentation;
+  private final SealedForms sealedForms;
   /** What the last purge run found: now minus the earliest deadline among what it purged. */
   private volatile Duration purgeLag = Duration.ZERO;
   /** When the last purge run completed, or {@code null} before the first. */
@@ -110,6 +122,12 @@ public final class SecureForms implements AutoCloseable {
     this.compliance = b.checkedCompliance;
     this.transcriptDetector = b.transcriptDetector == null
         ? dev.lhn.secureforms.text.SensitiveText.defaults() : b.transcriptDetector;
+    FormRequestStore requests = b.formRequestStore != null ? b.formRequestStore
+        : b.store instanceof InMemorySubmissionStore ? FormRequestStore.inMemory() : null;
+    this.sealedForms = new SealedForms(sealing.keys(), requests,
+        b.sealingKeyRotation == null ? DEFAULT_SEALING_KEY_ROTATION : b.sealingKeyRotation,
+        b.sealingKeyGrace == null ? DEFAULT_SEALING_KEY_GRACE : b.sealingKeyGrace,
+        b.formRequestLifetime == null ? DEFAULT_FORM_REQUEST_LIFETIME : b.formRequestLifetime, random);
     RetentionScheduler scheduler = b.scheduler == null ? RetentionScheduler.defaults() : b.scheduler;
     this.schedule = scheduler.start(this::purgeDue);
   }
@@ -227,6 +245,82 @@ public final class SecureForms implements AutoCloseable {
       }
     }
     return new SubmissionReceipt(id, form.formId(), conversationId, now, purgeAt);
+  }
+
+  // ------------------------------------------------------------------ browser-sealed (docs/BROWSER.md)
+
+  /**
+   * Issues a form request: what the operator sends to a conversation so that its visitor's page can seal
+   * a submission of {@code form} in the browser. Its token binds the form, its schema version, the
+   * conversation and the expiry, and is accepted once by {@link #submitSealed}.
+   *
+   * @param form the form sent
+   * @param conversationId the conversation it is sent to (1 to 128 characters)
+   * @return the request, with the sealing key to seal to; {@link FormRequest#toJson()} is for the page
+   * @throws IllegalStateException if the submission store is durable and no form request store was given
+   * @throws KekUnavailableException if the sealing key or the token key could not be created or unwrapped
+   */
+  public FormRequest requestForm(FormSchema form, String conversationId) {
+    requireNonNull(form, "form");
+    checkConversationId(conversationId);
+    return sealedForms.issue(form, conversationId, now());
+  }
+
+  /**
+   * The sealing keys accepted now, the current one first: what the browser may seal to.
+   *
+   * @return at least the current key
+   * @throws KekUnavailableException if the current key could not be created or unwrapped
+   */
+  public List<SealingKey> sealingKeys() {
+    return sealedForms.acceptedKeys(now());
+  }
+
+  /**
+   * The published key document, {@code {"suite":..., "current":<kid>, "keys":[{"kid", "suite", "x",
+   * "usedFrom", "acceptedUntil"}...]}}: public keys only, for the host to serve to browsers.
+   *
+   * @return the document as JSON
+   * @throws KekUnavailableException if the current key could not be created or unwrapped
+   */
+  public String sealingKeysJson() {
+    return sealedForms.keysJson(now());
+  }
+
+  /**
+   * Opens a payload sealed in the visitor's browser (or by {@link dev.lhn.secureforms.sealed.SealedPayload})
+   * and stores it as {@link #submit} does. In this order: the form request token is checked (authentic, for
+   * this form and version, for this conversation, the key accepted, not expired), the ciphertext is opened,
+   * the values are validated (a failure consumes nothing, so the visitor may correct and resend), the
+   * request is consumed (once, across instances), and the values are sealed and stored. A crash, or a
+   * store failure, between the consumption and the insert leaves the request used and nothing stored: the
+   * operator sends the form again (docs/BROWSER.md, "The crash window").
+   *
+   * @param form the form the visitor filled in
+   * @param conversationId the conversation the host received the payload in
+   * @param sealed the payload, {@code {"v":1,"token":...,"kid":...,"ct":...}}
+   * @return the receipt
+   * @throws SealedSubmissionException if the payload is refused (malformed, tampered, another form or
+   *     conversation, expired, replayed, unknown or retired key); nothing was stored or consumed, except for
+   *     {@code REPLAYED}, which found the request consumed already
+   * @throws InvalidSubmissionException if the values break the form's rules; nothing consumed or stored
+   * @throws ConversationEndedException as {@link #submit} does (the request is consumed)
+   * @throws StoreException if a store failed
+   */
+  public SubmissionReceipt submitSealed(FormSchema form, String conversationId, String sealed) {
+    requireNonNull(form, "form");
+    checkConversationId(conversationId);
+    requireNonNull(sealed, "sealed");
+    Instant now = now();
+    SealedForms.Opened opened = sealedForms.open(form, conversationId, sealed, now);
+    try (NormalizedValues checked = form.normalize(opened.values(), now)) {
+      // validated before the request is consumed: the visitor may correct and resend
+    }
+    if (!sealedForms.consume(opened, now)) {
+      throw new SealedSubmissionException(SealedSubmissionException.Reason.REPLAYED, form.formId(),
+          "the form request was used already");
+    }
+    return submit(form, conversationId, opened.values());
   }
 
   // ------------------------------------------------------------------ read
@@ -538,6 +632,11 @@ public final class SecureForms implements AutoCloseable {
    */
   public int purgeDue() {
     Instrumentation.PurgeRun run = instrumentation.purge(this::purgeDueRun);
+    try {
+      sealedForms.forgetExpired(now());
+    } catch (StoreException e) {
+      LOG.warn("forgetting expired form requests failed ({}); retried on the next run", e.getMessage());
+    }
     purgeLag = run.lag();
     lastPurgeRun = now();
     return run.purged();
@@ -835,6 +934,10 @@ public final class SecureForms implements AutoCloseable {
     private dev.lhn.secureforms.text.SensitiveText transcriptDetector;
     private Duration journalRetention;
     private Compliance checkedCompliance;
+    private FormRequestStore formRequestStore;
+    private Duration sealingKeyRotation;
+    private Duration sealingKeyGrace;
+    private Duration formRequestLifetime;
 
     private Builder() {}
 
@@ -852,6 +955,22 @@ public final class SecureForms implements AutoCloseable {
       requireNonNull(origin, "origin");
       keyEncryptionKey(kek);
       this.kekOrigin = origin;
+      return this;
+    }
+
+    /**
+     * Where used form requests are remembered, so that a browser-sealed payload is accepted once
+     * (docs/BROWSER.md): required for {@link SecureForms#requestForm} with a durable submission store (a
+     * {@code JdbcFormRequestStore} shared by every instance). Default {@link FormRequestStore#inMemory()}
+     * with the in-memory submission store.
+     *
+     * @param formRequestStore the store
+     * @return this builder
+     */
+    public Builder formRequestStore(FormRequestStore formRequestStore) {
+      requireNonNull(formRequestStore, "formRequestStore");
+      once(this.formRequestStore, "formRequestStore", this.formRequestStore);
+      this.formRequestStore = formRequestStore;
       return this;
     }
 
@@ -887,6 +1006,26 @@ public final class SecureForms implements AutoCloseable {
     }
 
     /**
+     * How long one sealing key (the HPKE key pair browsers seal to) names new form requests before the
+     * next one takes over: 1 minute to 1 day in whole minutes dividing a day; default 1 day.
+     *
+     * @param rotation the rotation period
+     * @return this builder
+     */
+    public Builder sealingKeyRotation(Duration rotation) {
+      requireNonNull(rotation, "rotation");
+      once(this.sealingKeyRotation, "sealingKeyRotation", this.sealingKeyRotation);
+      long m = rotation.toMinutes();
+      if (rotation.compareTo(Duration.ofMinutes(1)) < 0 || rotation.compareTo(Duration.ofDays(1)) > 0
+          || !rotation.equals(Duration.ofMinutes(m)) || 1440 % m != 0) {
+        throw new IllegalArgumentException(
+            "sealingKeyRotation must be 1 minute to 1 day in whole minutes dividing a day, got " + rotation);
+      }
+      this.sealingKeyRotation = rotation;
+      return this;
+    }
+
+    /**
      * The detector {@link SecureForms#redactTranscript} and {@link SecureForms#redact} use before the host
      * stores, e-mails, exports or sends a chat transcript (#14). Setting it is what the compliance profile's
      * transcript rule asks for; {@code SensitiveText.defaults()} finds card numbers, card codes, expiries and
@@ -915,6 +1054,43 @@ public final class SecureForms implements AutoCloseable {
         throw new IllegalArgumentException("journalRetention must be at least one day, got " + retention);
       }
       this.journalRetention = retention;
+      return this;
+    }
+
+    /**
+     * How long payloads sealed to a key are still accepted after its rotation period ended; then its
+     * private key is destroyed. At least the form request lifetime, at most 7 days, whole seconds;
+     * default 2 hours.
+     *
+     * @param grace the grace period
+     * @return this builder
+     */
+    public Builder sealingKeyGrace(Duration grace) {
+      requireNonNull(grace, "grace");
+      once(this.sealingKeyGrace, "sealingKeyGrace", this.sealingKeyGrace);
+      if (grace.isNegative() || grace.compareTo(Duration.ofDays(7)) > 0 || grace.getNano() != 0) {
+        throw new IllegalArgumentException("sealingKeyGrace must be 0 to 7 days in whole seconds, got " + grace);
+      }
+      this.sealingKeyGrace = grace;
+      return this;
+    }
+
+    /**
+     * How long a form request may be used after the operator sent it: 1 minute to 7 days, whole seconds,
+     * at most the sealing key grace; default 1 hour.
+     *
+     * @param lifetime the lifetime
+     * @return this builder
+     */
+    public Builder formRequestLifetime(Duration lifetime) {
+      requireNonNull(lifetime, "lifetime");
+      once(this.formRequestLifetime, "formRequestLifetime", this.formRequestLifetime);
+      if (lifetime.compareTo(Duration.ofMinutes(1)) < 0 || lifetime.compareTo(Duration.ofDays(7)) > 0
+          || lifetime.getNano() != 0) {
+        throw new IllegalArgumentException("formRequestLifetime must be 1 minute to 7 days in whole seconds, got "
+            + lifetime);
+      }
+      this.formRequestLifetime = lifetime;
       return this;
     }
 
@@ -1144,6 +1320,12 @@ public final class SecureForms implements AutoCloseable {
           kekOrigin == null ? dev.lhn.secureforms.compliance.KekOrigin.UNDECLARED : kekOrigin,
           authorizer == null || authorizer == RevealAuthorizer.ALLOW_ALL,
           epochWindow == null ? DEFAULT_EPOCH_WINDOW : epochWindow, transcriptDetector != null, declaredForms);
+      Duration lifetime = formRequestLifetime == null ? DEFAULT_FORM_REQUEST_LIFETIME : formRequestLifetime;
+      Duration sealingGrace = sealingKeyGrace == null ? DEFAULT_SEALING_KEY_GRACE : sealingKeyGrace;
+      if (lifetime.compareTo(sealingGrace) > 0) {
+        throw new IllegalStateException("formRequestLifetime (" + lifetime + ") must not exceed sealingKeyGrace ("
+            + sealingGrace + "): a form request must not outlive the key it names");
+      }
       return new SecureForms(this);
     }
 

@@ -21,6 +21,7 @@ final class JdbcFixture {
   private TestPool pool;
   private JdbcSubmissionStore store;
   private JdbcEpochKeyStore epochKeys;
+  private JdbcFormRequestStore formRequests;
 
   JdbcFixture(TestDatabase database, String tag) {
     this(database, tag, null);
@@ -55,6 +56,24 @@ final class JdbcFixture {
     epochKeys = JdbcEpochKeyStore.builder(pool).tablePrefix(prefix).createSchema().build();
   }
 
+  /** Connects (or skips the class), and creates the form request table only. */
+  void openFormRequests() {
+    raw = database.require();
+    pool = new TestPool(raw, 40);
+    prefix = TestDatabase.uniquePrefix(tag);
+    formRequests = JdbcFormRequestStore.builder(pool).tablePrefix(prefix).createSchema().build();
+  }
+
+  /** The form request store over an empty table. */
+  JdbcFormRequestStore emptyFormRequestStore() {
+    try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM " + formRequests.tableName());
+    } catch (SQLException e) {
+      throw new AssertionError("cannot empty " + formRequests.tableName() + " (SQL state " + e.getSQLState() + ")");
+    }
+    return formRequests;
+  }
+
   /** The epoch key store over an empty table. */
   JdbcEpochKeyStore emptyEpochKeyStore() {
     try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
@@ -86,7 +105,7 @@ final class JdbcFixture {
 
   /** Drops the table and checks that the store gave every connection back as it got it. */
   void close() {
-    if (pool == null || (store == null && epochKeys == null)) {
+    if (pool == null || (store == null && epochKeys == null && formRequests == null)) {
       return;
     }
     try {

@@ -95,6 +95,7 @@ enum TestDatabase {
     dropTable(ds, prefix + "submissions");
     dropTable(ds, prefix + "ended_conversations");
     dropTable(ds, prefix + "epoch_keys");
+    dropTable(ds, prefix + "form_requests");
   }
 
   /** Drops a table, if it exists. */
