@@ -100,18 +100,20 @@ public final class WebhookVerifier {
           "webhook-timestamp is more than " + tolerance + " after the receiver's clock");
     }
     List<byte[]> candidates = new ArrayList<>();
+    int v1 = 0;
     for (String entry : signatures.strip().split(" +")) {
       int comma = entry.indexOf(',');
       if (comma < 0 || !entry.substring(0, comma).equals(WebhookSigner.VERSION)) {
         continue;
       }
+      v1++;
       try {
         candidates.add(Base64.getDecoder().decode(entry.substring(comma + 1)));
       } catch (IllegalArgumentException e) {
-        // not base64: matches nothing
+        // not base64: a v1 signature that matches nothing
       }
     }
-    if (candidates.isEmpty()) {
+    if (v1 == 0) {
       throw new WebhookVerificationException(Reason.NO_V1_SIGNATURE,
           "webhook-signature holds no v1,<base64> signature");
     }
