@@ -47,8 +47,17 @@ final class JdbcOutbox implements Outbox {
   }
 
   OutboxMessage insert(String type, String payload, Instant at) {
+    try (Connection c = ds.getConnection()) {
+      return insert(c, type, payload, at);
+    } catch (SQLException e) {
+      throw new IllegalStateException("outbox connection: " + e.getSQLState(), e);
+    }
+  }
+
+  /** Inserts one message on {@code c} (in auto-commit mode: one commit per event). */
+  OutboxMessage insert(Connection c, String type, String payload, Instant at) {
     OutboxMessage m = new OutboxMessage(UUID.randomUUID(), "submission", UUID.randomUUID().toString(), type, payload, at);
-    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
         + " (id, aggregatetype, aggregateid, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, m.id().toString());
       ps.setString(2, m.aggregateType());
