@@ -17,4 +17,5 @@ module dev.lhn.secureforms {
   exports dev.lhn.secureforms.event;
   exports dev.lhn.secureforms.keys;
   exports dev.lhn.secureforms.compliance;
+  exports dev.lhn.secureforms.journal;
 }
