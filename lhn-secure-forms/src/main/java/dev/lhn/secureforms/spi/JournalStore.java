@@ -25,6 +25,17 @@ import java.util.Optional;
 public interface JournalStore {
 
   /**
+   * A thread-safe in-memory journal (and outbox: the returned object also implements {@link Outbox}),
+   * holding at most {@code maxRecords} records: for stores kept in memory, such as test doubles.
+   *
+   * @param maxRecords at least 1
+   * @return a new, empty journal
+   */
+  static JournalStore inMemory(int maxRecords) {
+    return new dev.lhn.secureforms.internal.InMemoryJournal(maxRecords);
+  }
+
+  /**
    * Writes records and outbox messages that go with no submission change (a denied or failed reveal, a
    * key event, a configuration verdict), atomically: all of them or none.
    *
