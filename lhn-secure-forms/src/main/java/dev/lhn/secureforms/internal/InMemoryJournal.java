@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * ({@link StoreFullException}) and takes nothing, so the change it belongs to is not made either.
  */
 public final class InMemoryJournal implements JournalStore, Outbox {
-  private final int maxRecords;
+  private volatile int maxRecords;
   /** Every record kept, chained ones (by position) then pending ones (by sequence); guarded by this. */
   private final List<StoredRecord> rows = new ArrayList<>();
   private final ArrayDeque<OutboxMessage> outbox = new ArrayDeque<>();
@@ -241,6 +241,11 @@ public final class InMemoryJournal implements JournalStore, Outbox {
   }
 
   // ------------------------------------------------------------ for the tamper tests of this module
+
+  /** Test hook: changes the bound (a journal that is suddenly full). */
+  void limitForTest(int max) {
+    this.maxRecords = max;
+  }
 
   /** Test hook: the rows as kept. */
   synchronized List<StoredRecord> rowsForTest() {
