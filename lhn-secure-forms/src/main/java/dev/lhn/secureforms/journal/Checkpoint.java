@@ -33,6 +33,7 @@ public record Checkpoint(long count, byte[] head) {
     head = head.clone();
   }
 
+  /** {@return a copy of the head MAC} */
   @Override
   public byte[] head() {
     return head.clone();

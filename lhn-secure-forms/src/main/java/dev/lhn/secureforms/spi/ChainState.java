@@ -31,16 +31,19 @@ public record ChainState(byte[] wrappedRootKey, long count, byte[] head, long pu
     }
   }
 
+  /** {@return a copy of the wrapped root key} */
   @Override
   public byte[] wrappedRootKey() {
     return wrappedRootKey.clone();
   }
 
+  /** {@return a copy of the MAC of the last chained record} */
   @Override
   public byte[] head() {
     return head.clone();
   }
 
+  /** {@return a copy of the MAC of the last record retention deleted} */
   @Override
   public byte[] purgedHead() {
     return purgedHead.clone();

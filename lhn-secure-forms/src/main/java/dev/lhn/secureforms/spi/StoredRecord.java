@@ -39,6 +39,7 @@ public record StoredRecord(long sequence, long position, JournalRecord record, b
     return position == 0;
   }
 
+  /** {@return a copy of the chain MAC, or {@code null} while pending} */
   @Override
   public byte[] mac() {
     return mac == null ? null : mac.clone();

@@ -32,6 +32,10 @@ import java.util.function.Function;
  *       {@link #findFieldPurgeDue} leave it out and, in the same unit of work, make it due at {@code now}
  *       (quarantine), so that the next {@link #purgeDue} deletes it and reports it in
  *       {@link PurgeBatch#damaged()}; {@link #purgeDue} deletes due damaged rows and reports them.
+ *   <li><b>Evidence</b> (the journal, #11): every mutating call takes the journal records and outbox
+ *       messages of its change ({@link Evidence}) and writes them atomically with it, in one transaction
+ *       (or under one lock): if they cannot be written, the change is not made and the call throws. The
+ *       overloads without evidence write none. A store that cannot do this is not a conforming store.
  *   <li>{@code now} is always passed in; stores do not read a clock (a JDBC store may be configured to use
  *       the database's clock for {@link #purgeDue} instead).
  * </ul>
