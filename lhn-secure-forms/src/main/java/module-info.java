@@ -19,4 +19,5 @@ module dev.lhn.secureforms {
   exports dev.lhn.secureforms.compliance;
   exports dev.lhn.secureforms.text;
   exports dev.lhn.secureforms.sealed;
+  exports dev.lhn.secureforms.journal;
 }

@@ -1,8 +1,10 @@
 package dev.lhn.secureforms;
 
 /**
- * The host's {@link RevealAuthorizer} refused a reveal. Nothing was consumed; the denial is audited as a
- * {@link dev.lhn.secureforms.event.FormEvent.RevealDenied} event.
+ * A reveal was refused: the host's {@link RevealAuthorizer} said no, or the form requires a reason for
+ * access and the viewer gave none. Nothing was consumed; the denial is journaled (a
+ * {@code REVEAL_DENIED} record) and emitted as a {@link dev.lhn.secureforms.event.FormEvent.RevealDenied}
+ * event.
  */
 public final class RevealDeniedException extends SecureFormsException {
   private static final long serialVersionUID = 1L;
@@ -19,6 +21,19 @@ public final class RevealDeniedException extends SecureFormsException {
    */
   public RevealDeniedException(SubmissionId submissionId, String operatorId) {
     super("reveal of submission " + submissionId + " denied for operator '" + operatorId + "'");
+    this.submissionId = submissionId;
+    this.operatorId = operatorId;
+  }
+
+  /**
+   * A reveal of {@code submissionId} refused to {@code operatorId} by a rule of the library.
+   *
+   * @param submissionId the submission
+   * @param operatorId the operator who asked
+   * @param rule the rule that refused it, such as "form 'card-payment' requires a reason for access"
+   */
+  public RevealDeniedException(SubmissionId submissionId, String operatorId, String rule) {
+    super("reveal of submission " + submissionId + " denied for operator '" + operatorId + "': " + rule);
     this.submissionId = submissionId;
     this.operatorId = operatorId;
   }

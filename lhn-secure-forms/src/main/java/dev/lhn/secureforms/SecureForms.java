@@ -3,10 +3,16 @@ package dev.lhn.secureforms;
 import static java.util.Objects.requireNonNull;
 
 import com.google.crypto.tink.Aead;
-import dev.lhn.secureforms.event.AuditLog;
 import dev.lhn.secureforms.event.FormEvent;
 import dev.lhn.secureforms.event.FormEventListener;
 import dev.lhn.secureforms.internal.InMemorySubmissionStore;
+import dev.lhn.secureforms.journal.Checkpoint;
+import dev.lhn.secureforms.journal.JournalChain;
+import dev.lhn.secureforms.journal.JournalEvent;
+import dev.lhn.secureforms.journal.JournalRecord;
+import dev.lhn.secureforms.journal.JournalVerification;
+import dev.lhn.secureforms.journal.Outcome;
+import dev.lhn.secureforms.keys.EpochKeyId;
 import dev.lhn.secureforms.internal.KeyHierarchy;
 import dev.lhn.secureforms.internal.SealedForms;
 import dev.lhn.secureforms.internal.Sealing;
@@ -22,6 +28,7 @@ import dev.lhn.secureforms.sealed.FormRequestStore;
 import dev.lhn.secureforms.sealed.SealedSubmissionException;
 import dev.lhn.secureforms.sealed.SealingKey;
 import dev.lhn.secureforms.spi.DamagedSubmission;
+import dev.lhn.secureforms.spi.Evidence;
 import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
@@ -72,8 +79,6 @@ public final class SecureForms implements AutoCloseable {
   public static final Duration DEFAULT_EPOCH_WINDOW = Duration.ofHours(1);
   /** How long an epoch key outlives its window unless the builder says otherwise. */
   public static final Duration DEFAULT_EPOCH_GRACE = Duration.ofMinutes(5);
-  /** How long audit records are kept unless the builder says otherwise (PCI DSS 10.5.1 asks for 12 months). */
-  public static final Duration DEFAULT_JOURNAL_RETENTION = Duration.ofDays(400);
   /** The longest conversation id a host may pass. */
   public static final int MAX_CONVERSATION_ID_LENGTH = 128;
   /** How long a sealing key (browser-sealed forms) is used for new form requests unless the builder says otherwise. */
@@ -82,6 +87,12 @@ public final class SecureForms implements AutoCloseable {
   public static final Duration DEFAULT_SEALING_KEY_GRACE = Duration.ofHours(2);
   /** How long a form request lives unless the builder says otherwise. */
   public static final Duration DEFAULT_FORM_REQUEST_LIFETIME = Duration.ofHours(1);
+  /** How long journal records are kept unless the builder says otherwise (PCI DSS 10.5.1: at least a year). */
+  public static final Duration DEFAULT_JOURNAL_RETENTION = Duration.ofDays(400);
+  /** The shortest journal retention the builder accepts: PCI DSS 10.5.1's twelve months. */
+  public static final Duration MIN_JOURNAL_RETENTION = Duration.ofDays(365);
+  /** How many records one chaining step seals. */
+  private static final int CHAIN_BATCH = 1000;
 
   private final Sealing sealing;
   private final SubmissionStore store;
@@ -90,7 +101,11 @@ public final class SecureForms implements AutoCloseable {
   private final dev.lhn.secureforms.text.SensitiveText transcriptDetector;
   private final InstantSource clock;
   private final List<FormEventListener> listeners;
-  private final AuditLog auditLog;
+  private final Journaling journaling;
+  private final JournalChain chain;
+  private final Aead kek;
+  private final Set<String> reasonRequired;
+  private final Duration journalRetention;
   private final RevealAuthorizer authorizer;
   private final int purgeBatchSize;
   private final Duration endedConversationMemory;
@@ -113,7 +128,22 @@ public final class SecureForms implements AutoCloseable {
     this.store = b.store;
     this.clock = b.clock == null ? InstantSource.system() : b.clock;
     this.listeners = List.copyOf(b.listeners);
-    this.auditLog = b.auditLog;
+    this.kek = kek;
+    this.journaling = new Journaling(b.outbox, b.store.journal());
+    this.chain = new JournalChain(kek, b.store.journal());
+    this.reasonRequired = Set.copyOf(b.reasonRequired);
+    this.journalRetention = b.journalRetention == null ? DEFAULT_JOURNAL_RETENTION : b.journalRetention;
+    sealing.keys().listener(new KeyHierarchy.Listener() {
+      @Override
+      public void created(EpochKeyId id, Instant now) {
+        journaling.appendQuietly(JournalRecord.of(JournalEvent.EPOCH_KEY_CREATED, now).withDetail(id.toString()));
+      }
+
+      @Override
+      public void destroyed(EpochKeyId id, Instant now) {
+        journaling.appendQuietly(JournalRecord.of(JournalEvent.EPOCH_KEY_DESTROYED, now).withDetail(id.toString()));
+      }
+    });
     this.authorizer = b.authorizer == null ? RevealAuthorizer.ALLOW_ALL : b.authorizer;
     this.purgeBatchSize = b.purgeBatchSize == 0 ? 1000 : b.purgeBatchSize;
     this.endedConversationMemory = b.endedConversationMemory == null
@@ -129,7 +159,7 @@ public final class SecureForms implements AutoCloseable {
         b.sealingKeyGrace == null ? DEFAULT_SEALING_KEY_GRACE : b.sealingKeyGrace,
         b.formRequestLifetime == null ? DEFAULT_FORM_REQUEST_LIFETIME : b.formRequestLifetime, random);
     RetentionScheduler scheduler = b.scheduler == null ? RetentionScheduler.defaults() : b.scheduler;
-    this.schedule = scheduler.start(this::purgeDue);
+    this.schedule = scheduler.start(this::scheduledRun);
   }
 
   /** {@return a new builder; the key-encryption key and the store are required} */
@@ -228,7 +258,12 @@ public final class SecureForms implements AutoCloseable {
       }
     }
     StoredSubmission stored = new StoredSubmission(meta, sealed);
-    store.insert(stored);
+    List<JournalRecord> records = new ArrayList<>();
+    records.add(Journaling.about(JournalEvent.SUBMITTED, now, meta, null));
+    for (String f : new TreeSet<>(droppedAtOnce)) {
+      records.add(Journaling.fieldPurged(now, meta, null, f));
+    }
+    store.insert(stored, journaling.of(records));
     LOG.debug("submission {} of form '{}' stored ({} bytes sealed)", id, form.formId(), sealed.length);
     emit(new FormEvent.Submitted(id, form.formId(), conversationId, now));
     for (String f : new TreeSet<>(droppedAtOnce)) {
@@ -395,7 +430,7 @@ public final class SecureForms implements AutoCloseable {
     try {
       for (int attempt = 1; ; attempt++) {
         try {
-          revealed = claimOnce(id, now, claimedMeta, produced, claimedAt);
+          revealed = claimOnce(id, viewer, now, claimedMeta, produced, claimedAt);
           break;
         } catch (KeyHierarchy.NotCached missing) {
           // An epoch key this instance has not loaded: load it (a store read, one KEK call) with no row
@@ -418,6 +453,15 @@ public final class SecureForms implements AutoCloseable {
       }
       LOG.warn("reveal of submission {} failed ({}); nothing was consumed", id, e.getClass().getSimpleName());
       SubmissionMetadata m = claimedMeta[0] != null ? claimedMeta[0] : findQuietly(id, now);
+      if (e instanceof ReasonMissing) {
+        journaling.appendQuietly(Journaling.about(JournalEvent.REVEAL_DENIED, now, m, viewer)
+            .withOutcome(Outcome.DENIED).withDetail("reason for access required"));
+        emit(new FormEvent.RevealDenied(id, m == null ? null : m.formId(),
+            m == null ? null : eventHost(m.conversationId(), now), viewer.operatorId(), now));
+        throw new RevealDeniedException(id, viewer.operatorId(), "form '" + (m == null ? "?" : m.formId())
+            + "' requires a reason for access (Viewer.withReason)");
+      }
+      journaling.appendQuietly(Journaling.failed(Journaling.about(JournalEvent.REVEAL_FAILED, now, m, viewer), e));
       emit(new FormEvent.RevealFailed(id, m == null ? null : m.formId(),
           m == null ? null : eventHost(m.conversationId(), now), viewer.operatorId(), now, e.getClass().getSimpleName()));
       throw e;
@@ -438,8 +482,8 @@ public final class SecureForms implements AutoCloseable {
    * One claim: takes a view and opens the submission while the store holds it. Reads no store and calls
    * no KEK inside (keys come from memory); throws {@link KeyHierarchy.NotCached} to have a key loaded.
    */
-  private Optional<RevealedSubmission> claimOnce(SubmissionId id, Instant now, SubmissionMetadata[] claimedMeta,
-      RevealedSubmission[] produced, Instant[] claimedAt) {
+  private Optional<RevealedSubmission> claimOnce(SubmissionId id, Viewer viewer, Instant now,
+      SubmissionMetadata[] claimedMeta, RevealedSubmission[] produced, Instant[] claimedAt) {
     return store.claim(id, now, claimed -> {
       if (produced[0] != null) {
         produced[0].close(); // a store retrying a rolled-back claim runs this again: wipe the first try
@@ -455,6 +499,9 @@ public final class SecureForms implements AutoCloseable {
       if (cm.isDue(at)) {
         throw DueWhenClaimed.INSTANCE; // the store rolls back: nothing consumed, the row is left for the purge
       }
+      if (viewer.reason() == null && reasonRequired.contains(cm.formId())) {
+        throw ReasonMissing.INSTANCE; // checked on the row as held: nothing consumed, a denied record follows
+      }
       Sealing.Opened opened = sealing.open(claimed, at, cm.fieldsDue(at));
       if (opened.erased()) {
         throw Erased.INSTANCE; // its epoch key is destroyed: nothing can be revealed, nothing is consumed
@@ -462,7 +509,25 @@ public final class SecureForms implements AutoCloseable {
       produced[0] = new RevealedSubmission(cm.id(), cm.formId(), sealing.hostIdIfLoaded(cm.conversationId()),
           cm.viewsLeft() - 1, opened.names(), opened.values());
       return produced[0];
+    }, claimed -> {
+      SubmissionMetadata cm = claimed.metadata();
+      Instant at = claimedAt[0] == null ? now : claimedAt[0];
+      JournalRecord revealed = Journaling.about(JournalEvent.REVEALED, at, cm, viewer)
+          .withDetail("viewsLeft=" + (cm.viewsLeft() - 1));
+      return cm.viewsLeft() <= 1
+          ? journaling.of(revealed, Journaling.purged(at, cm, viewer, PurgeReason.REVEALED))
+          : journaling.of(revealed);
     });
+  }
+
+  /** Aborts a claim for a form that requires a reason the viewer did not give; never escapes {@link #reveal}. */
+  private static final class ReasonMissing extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final ReasonMissing INSTANCE = new ReasonMissing();
+
+    private ReasonMissing() {
+      super("reason missing", null, false, false);
+    }
   }
 
   /** Aborts a claim whose epoch key is destroyed (crypto-erased); never escapes {@link #reveal}. */
@@ -503,6 +568,8 @@ public final class SecureForms implements AutoCloseable {
       allowed = false;
     }
     if (!allowed) {
+      journaling.appendQuietly(Journaling.about(JournalEvent.REVEAL_DENIED, now, m, viewer).withOutcome(Outcome.DENIED)
+          .withDetail("authorizer"));
       emit(new FormEvent.RevealDenied(id, m.formId(), host(m.conversationId(), now), viewer.operatorId(), now));
       throw new RevealDeniedException(id, viewer.operatorId());
     }
@@ -553,14 +620,17 @@ public final class SecureForms implements AutoCloseable {
    */
   private Optional<SubmissionMetadata> endConversationOf(StoredSubmission s, Instant endedAt, Instant now) {
     Optional<StoredSubmission> after = update(s, now, current -> current.metadata().conversationEndedAt() != null
-        ? null : current.withMetadata(current.metadata().withConversationEnded(endedAt)));
+        ? null : current.withMetadata(current.metadata().withConversationEnded(endedAt)),
+        replacement -> journaling.of(Journaling.about(JournalEvent.CONVERSATION_ENDED, now, replacement.metadata(), null)
+            .withDetail("purgeAt=" + replacement.metadata().purgeAt())));
     if (after.isEmpty()) {
       return Optional.empty();
     }
     SubmissionMetadata m = after.get().metadata();
     emit(new FormEvent.ConversationEnded(m.id(), m.formId(), host(m.conversationId(), now), now, m.purgeAt()));
     if (m.isDue(now)) {
-      store.delete(m.id()).ifPresent(gone -> emit(new FormEvent.Purged(gone.id(),
+      store.delete(m.id(), g -> journaling.of(Journaling.purged(now, g, null, g.dueReason())))
+          .ifPresent(gone -> emit(new FormEvent.Purged(gone.id(),
           gone.formId(), eventHost(gone.conversationId(), now), null, now, gone.dueReason(), null)));
     } else {
       purgeDueFields(after.get(), now);
@@ -588,7 +658,8 @@ public final class SecureForms implements AutoCloseable {
   public boolean purge(SubmissionId id, Viewer by) {
     requireNonNull(id, "id");
     Instant now = now();
-    Optional<SubmissionMetadata> gone = store.delete(id);
+    Optional<SubmissionMetadata> gone = store.delete(id,
+        g -> journaling.of(Journaling.purged(now, g, by, PurgeReason.MANUAL)));
     gone.ifPresent(m -> emit(new FormEvent.Purged(id, m.formId(), eventHost(m.conversationId(), now),
         by == null ? null : by.operatorId(), now, PurgeReason.MANUAL, null)));
     return gone.isPresent();
@@ -670,7 +741,17 @@ public final class SecureForms implements AutoCloseable {
     Instant earliest = null;
     PurgeBatch batch;
     do {
-      batch = store.purgeDue(now, purgeBatchSize);
+      batch = store.purgeDue(now, purgeBatchSize, b -> {
+        List<JournalRecord> records = new ArrayList<>(b.size());
+        for (SubmissionMetadata m : b.purged()) {
+          records.add(Journaling.purged(now, m, null, m.dueReason()));
+        }
+        for (DamagedSubmission d : b.damaged()) {
+          records.add(JournalRecord.of(JournalEvent.PURGED, now).withData(d.id(), null, 0, null)
+              .withDetail(PurgeReason.DAMAGED.name()));
+        }
+        return journaling.of(records);
+      });
       for (SubmissionMetadata m : batch.purged()) {
         byReason.merge(m.dueReason(), 1, Integer::sum);
         if (earliest == null || m.purgeAt().isBefore(earliest)) {
@@ -716,6 +797,12 @@ public final class SecureForms implements AutoCloseable {
     // Last: every submission of an epoch whose key goes now was due before (its hard deadline is inside
     // the window), so this only makes unreadable what the rows above no longer hold.
     sealing.keys().destroyDue(now);
+    // Journal retention: chained records older than the retention, oldest first (the head keeps the cut).
+    Instant journalCut = now.minus(journalRetention);
+    int cut;
+    do {
+      cut = store.journal().purgeChained(journalCut, purgeBatchSize);
+    } while (cut == purgeBatchSize);
     if (purged > 0) {
       LOG.debug("purged {} due submissions and fields", purged);
     }
@@ -746,10 +833,19 @@ public final class SecureForms implements AutoCloseable {
           return 0;
         }
         boolean last = gone.size() == present.size();
+        Viewer by = operatorId == null ? null : Viewer.of(operatorId);
+        List<JournalRecord> records = new ArrayList<>();
+        for (String f : new TreeSet<>(gone)) {
+          records.add(Journaling.fieldPurged(now, m, by, f));
+        }
+        if (last) {
+          records.add(Journaling.purged(now, m, by, PurgeReason.FIELD));
+        }
+        Evidence evidence = journaling.of(records);
         boolean done = last
-            ? store.delete(m.id()).isPresent()
+            ? store.delete(m.id(), g -> evidence).isPresent()
             : store.replace(new StoredSubmission(m.withoutFields(gone), Sealing.withoutFields(env, gone)),
-                m.version());
+                m.version(), evidence);
         if (done) {
           for (String f : new TreeSet<>(gone)) {
             emit(new FormEvent.Purged(m.id(), m.formId(), eventHost(m.conversationId(), now), operatorId, now,
@@ -768,7 +864,8 @@ public final class SecureForms implements AutoCloseable {
       // revealed: purge it whole (fail closed) rather than keep a field that is due.
       SubmissionId damaged = m.id();
       LOG.warn("submission {} has a malformed envelope ({}); purging it whole", damaged, e.getMessage());
-      Optional<SubmissionMetadata> gone = store.delete(damaged);
+      Optional<SubmissionMetadata> gone = store.delete(damaged, g -> journaling.of(Journaling.purged(now, g,
+          operatorId == null ? null : Viewer.of(operatorId), PurgeReason.DAMAGED)));
       gone.ifPresent(g -> emit(new FormEvent.Purged(damaged, g.formId(), eventHost(g.conversationId(), now), operatorId, now,
           PurgeReason.DAMAGED, null)));
       return gone.isPresent() ? fields.size() : 0;
@@ -776,6 +873,8 @@ public final class SecureForms implements AutoCloseable {
     if (current == null) {
       return 0;
     }
+    journaling.appendQuietly(Journaling.about(JournalEvent.PURGE_FAILED, now, m, null).withOutcome(Outcome.FAILURE)
+        .withDetail("ConcurrentModification"));
     emit(new FormEvent.PurgeFailed(m.id(), m.formId(), eventHost(m.conversationId(), now), now, "ConcurrentModification"));
     throw new StoreException("field purge of submission " + m.id() + " lost " + CAS_ATTEMPTS
         + " races against concurrent changes; retry later");
@@ -787,14 +886,15 @@ public final class SecureForms implements AutoCloseable {
    * Returns what was written, or empty.
    */
   private Optional<StoredSubmission> update(StoredSubmission start, Instant now,
-      java.util.function.Function<StoredSubmission, StoredSubmission> change) {
+      java.util.function.Function<StoredSubmission, StoredSubmission> change,
+      java.util.function.Function<StoredSubmission, Evidence> evidence) {
     StoredSubmission current = start;
     for (int attempt = 0; attempt < CAS_ATTEMPTS && current != null; attempt++) {
       StoredSubmission replacement = change.apply(current);
       if (replacement == null) {
         return Optional.empty();
       }
-      if (store.replace(replacement, current.metadata().version())) {
+      if (store.replace(replacement, current.metadata().version(), evidence.apply(replacement))) {
         return Optional.of(replacement);
       }
       current = store.find(current.metadata().id(), now).orElse(null);
@@ -808,9 +908,87 @@ public final class SecureForms implements AutoCloseable {
 
   // ------------------------------------------------------------------ plumbing
 
-  /** {@return the audit log, if one was configured} */
-  public Optional<AuditLog> auditLog() {
-    return Optional.ofNullable(auditLog);
+  // ------------------------------------------------------------------ journal
+
+  /**
+   * The journal records of one submission, oldest first, chained or still pending: who revealed it when,
+   * why it was purged. Works after the submission is gone (until journal retention removes the records).
+   *
+   * @param id the submission
+   * @return its records (at most 1,000), possibly none; an unmodifiable list
+   * @throws StoreException if the store failed
+   */
+  public List<JournalRecord> history(SubmissionId id) {
+    requireNonNull(id, "id");
+    return List.copyOf(store.journal().history(id, 1000));
+  }
+
+  /**
+   * Chains the journal's pending records now (what the scheduler does on every run): gives them their
+   * positions and MACs, unless another instance is chaining at this moment.
+   *
+   * @return how many records were chained; 0 if none was pending or another instance holds the chain
+   * @throws KekUnavailableException if the chain's root key had to be unwrapped and the KEK failed
+   * @throws StoreException if the store failed
+   */
+  public int sealJournal() {
+    JournalChain.ensureChain(kek, store.journal(), random);
+    int total = 0;
+    int n;
+    do {
+      n = chain.sealPending(CHAIN_BATCH);
+      total += Math.max(n, 0);
+    } while (n == CHAIN_BATCH);
+    return total;
+  }
+
+  /**
+   * The journal chain's head, to export and anchor elsewhere ({@link Checkpoint#export()}).
+   *
+   * @return the checkpoint of the last chained record
+   */
+  public Checkpoint journalCheckpoint() {
+    return JournalChain.checkpoint(store.journal());
+  }
+
+  /**
+   * Verifies the journal's chain with this instance's KEK (see {@link JournalChain#verify}).
+   *
+   * @param anchored the last checkpoint anchored elsewhere, or {@code null}
+   * @return the verdict, naming the first bad record if there is one, and the pending records
+   */
+  public JournalVerification verifyJournal(Checkpoint anchored) {
+    return JournalChain.verify(kek, store.journal(), anchored);
+  }
+
+  /**
+   * Appends a configuration verdict to the journal (at startup, for example a compliance profile's
+   * result): a {@link JournalEvent#CONFIGURATION} record whose detail is {@code verdict}. Fails closed: if
+   * the record cannot be written, this throws.
+   *
+   * @param outcome {@link Outcome#SUCCESS} when the configuration passed, else {@link Outcome#FAILURE}
+   * @param verdict a short metadata text (at most {@value JournalRecord#MAX_DETAIL} characters), such as
+   *     {@code "pci-dss-4.0.1: 12 rules passed"}
+   * @throws StoreException if the record could not be written
+   */
+  public void recordConfiguration(Outcome outcome, String verdict) {
+    requireNonNull(outcome, "outcome");
+    requireNonNull(verdict, "verdict");
+    journaling.append(JournalRecord.of(JournalEvent.CONFIGURATION, now()).withOutcome(outcome).withDetail(verdict));
+  }
+
+  /** The scheduler's run: purge, then chain the journal; neither may throw into the scheduler. */
+  private void scheduledRun() {
+    try {
+      purgeDue();
+    } catch (RuntimeException e) {
+      LOG.warn("scheduled purge failed ({})", e.getClass().getSimpleName());
+    }
+    try {
+      sealJournal();
+    } catch (RuntimeException e) {
+      LOG.warn("scheduled journal chaining failed ({})", e.getClass().getSimpleName());
+    }
   }
 
   /** The host's conversation id behind what the store keeps ({@code null} if a reference does not open). */
@@ -856,15 +1034,8 @@ public final class SecureForms implements AutoCloseable {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
+  /** Feeds the in-process listeners, after the store committed the change and its journal records. */
   private void emit(FormEvent event) {
-    if (auditLog != null) {
-      try {
-        auditLog.append(event);
-      } catch (RuntimeException e) {
-        LOG.error("audit log append failed ({}) for a {} event of submission {}",
-            e.getClass().getSimpleName(), event.type(), event.submissionId());
-      }
-    }
     for (FormEventListener l : listeners) {
       try {
         l.onEvent(event);
@@ -894,7 +1065,12 @@ public final class SecureForms implements AutoCloseable {
    */
   public int rotateKeyEncryptionKey(Aead newKek) {
     requireNonNull(newKek, "newKek");
-    return sealing.keys().rotate(instrumentation.kek(newKek), now());
+    Instant now = now();
+    int rewrapped = sealing.keys().rotate(instrumentation.kek(newKek), now);
+    // After the epoch key store committed (it may live in another database): a retry re-wraps nothing
+    // more and writes the record, so a failure here throws and the host retries.
+    journaling.append(JournalRecord.of(JournalEvent.KEK_ROTATED, now).withDetail("rewrapped=" + rewrapped));
+    return rewrapped;
   }
 
   /** Stops the retention scheduler. The store is the host's to close. */
@@ -919,7 +1095,9 @@ public final class SecureForms implements AutoCloseable {
     private SubmissionStore store;
     private InstantSource clock;
     private final List<FormEventListener> listeners = new ArrayList<>();
-    private AuditLog auditLog;
+    private boolean outbox;
+    private boolean outboxSet;
+    private final Set<String> reasonRequired = new java.util.TreeSet<>();
     private RevealAuthorizer authorizer;
     private RetentionScheduler scheduler;
     private int purgeBatchSize;
@@ -1042,22 +1220,6 @@ public final class SecureForms implements AutoCloseable {
     }
 
     /**
-     * How long audit records are kept (PCI DSS 10.5.1: at least 12 months). Default 400 days.
-     *
-     * @param retention at least one day
-     * @return this builder
-     */
-    public Builder journalRetention(Duration retention) {
-      requireNonNull(retention, "retention");
-      once(this.journalRetention, "journalRetention", this.journalRetention);
-      if (retention.compareTo(Duration.ofDays(1)) < 0) {
-        throw new IllegalArgumentException("journalRetention must be at least one day, got " + retention);
-      }
-      this.journalRetention = retention;
-      return this;
-    }
-
-    /**
      * How long payloads sealed to a key are still accepted after its rotation period ended; then its
      * private key is destroyed. At least the form request lifetime, at most 7 days, whole seconds;
      * default 2 hours.
@@ -1148,15 +1310,51 @@ public final class SecureForms implements AutoCloseable {
     }
 
     /**
-     * Where every event is also appended, hash-chained; default none.
+     * Whether every host-facing journal record is also written as an {@link dev.lhn.secureforms.spi.OutboxMessage}
+     * in the same transaction, for the webhook relay or change data capture; default off.
      *
-     * @param auditLog the audit log
+     * @param enabled whether to write the outbox
      * @return this builder
      */
-    public Builder auditLog(AuditLog auditLog) {
-      requireNonNull(auditLog, "auditLog");
-      once(this.auditLog, "auditLog", this.auditLog);
-      this.auditLog = auditLog;
+    public Builder outbox(boolean enabled) {
+      if (outboxSet) {
+        throw new IllegalStateException("outbox was already set to " + outbox);
+      }
+      this.outbox = enabled;
+      this.outboxSet = true;
+      return this;
+    }
+
+    /**
+     * Forms whose reveals require a reason for access ({@link Viewer#reason()}): a reveal without one is
+     * denied ({@link RevealDeniedException}, a denied journal record) and consumes nothing. May be called
+     * several times; the sets add up.
+     *
+     * @param formIds the forms' ids
+     * @return this builder
+     */
+    public Builder requireReasonFor(String... formIds) {
+      for (String f : requireNonNull(formIds, "formIds")) {
+        reasonRequired.add(requireNonNull(f, "formId"));
+      }
+      return this;
+    }
+
+    /**
+     * How long journal records are kept before the scheduled purge deletes them (chained records only,
+     * oldest first, keeping the rest verifiable); default {@link SecureForms#DEFAULT_JOURNAL_RETENTION 400 days}.
+     *
+     * @param retention at least {@link SecureForms#MIN_JOURNAL_RETENTION 365 days} (PCI DSS 10.5.1)
+     * @return this builder
+     */
+    public Builder journalRetention(Duration retention) {
+      requireNonNull(retention, "retention");
+      once(this.journalRetention, "journalRetention", this.journalRetention);
+      if (retention.compareTo(MIN_JOURNAL_RETENTION) < 0) {
+        throw new IllegalArgumentException("journalRetention must be at least " + MIN_JOURNAL_RETENTION.toDays()
+            + " days (PCI DSS 10.5.1 keeps audit logs for twelve months), got " + retention);
+      }
+      this.journalRetention = retention;
       return this;
     }
 

@@ -3,43 +3,87 @@ package dev.lhn.secureforms;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Who asks to reveal a submission: the host product's operator id, recorded in events and the audit log.
- * Not a secret; keep it an opaque id rather than a name or an e-mail address.
+ * Who asks to reveal a submission, from where and why: recorded in the journal (PCI DSS 10.2.2: user
+ * identification, origination, and the data concerned) and passed to the {@link RevealAuthorizer}. Not a
+ * secret; keep the operator an opaque id rather than a name or an e-mail address.
  *
- * @param operatorId 1 to 128 characters, not blank; no control, format (bidirectional), line-separator or
- *     unpaired surrogate characters
+ * @param operatorId the host product's operator id: 1 to 128 characters, not blank; no control, format
+ *     (bidirectional), line-separator or unpaired surrogate characters
+ * @param origin the operator's IP address or host name as the host saw it, or {@code null}; the rules of
+ *     {@code operatorId}
+ * @param reason the reason for access the operator gave (a ticket number, "refund requested"), or
+ *     {@code null}; a form may require one (see {@link SecureForms.Builder#requireReasonFor}); the rules of
+ *     {@code operatorId}. It is recorded as given: never put a field value into it
  */
-public record Viewer(String operatorId) {
+public record Viewer(String operatorId, String origin, String reason) {
   /**
-   * Checks {@code operatorId} against the rules above.
+   * Checks each component against the rules above.
    *
-   * @param operatorId 1 to 128 characters, not blank; no control, format (bidirectional), line-separator or
-   *     unpaired surrogate characters
+   * @param operatorId the operator id
+   * @param origin the origin, or {@code null}
+   * @param reason the reason for access, or {@code null}
    */
   public Viewer {
-    requireNonNull(operatorId, "operatorId");
-    if (operatorId.isEmpty() || operatorId.length() > 128) {
-      throw new IllegalArgumentException(
-          "operatorId must have 1 to 128 characters, got " + operatorId.length());
+    check("operatorId", requireNonNull(operatorId, "operatorId"));
+    if (origin != null) {
+      check("origin", origin);
     }
-    if (operatorId.codePoints().allMatch(Viewer::isBlankish)) {
-      throw new IllegalArgumentException("operatorId must not be blank: the audit trail needs who acted");
+    if (reason != null) {
+      check("reason", reason);
     }
-    if (operatorId.codePoints().anyMatch(cp -> Character.isISOControl(cp)
+  }
+
+  private static void check(String name, String value) {
+    if (value.isEmpty() || value.length() > 128) {
+      throw new IllegalArgumentException(name + " must have 1 to 128 characters, got " + value.length());
+    }
+    if (value.codePoints().allMatch(Viewer::isBlankish)) {
+      throw new IllegalArgumentException(name + " must not be blank: the audit trail needs who acted");
+    }
+    if (value.codePoints().anyMatch(cp -> Character.isISOControl(cp)
         || Character.getType(cp) == Character.FORMAT || Character.getType(cp) == Character.LINE_SEPARATOR
         || Character.getType(cp) == Character.PARAGRAPH_SEPARATOR || Character.getType(cp) == Character.SURROGATE)) {
-      throw new IllegalArgumentException("operatorId must not contain control, format (such as bidirectional"
+      throw new IllegalArgumentException(name + " must not contain control, format (such as bidirectional"
           + " overrides), line-separator or unpaired surrogate characters");
     }
   }
 
   /**
-   * {@return the viewer with this operator id}
+   * {@return the viewer with this operator id, no origin and no reason}
    *
    * @param operatorId the host's operator id
    */
   public static Viewer of(String operatorId) {
-    return new Viewer(operatorId);
+    return new Viewer(operatorId, null, null);
+  }
+
+  /**
+   * {@return a viewer with all three}
+   *
+   * @param operatorId the host's operator id
+   * @param origin the operator's IP address or host name, or {@code null}
+   * @param reason the reason for access, or {@code null}
+   */
+  public static Viewer of(String operatorId, String origin, String reason) {
+    return new Viewer(operatorId, origin, reason);
+  }
+
+  /**
+   * {@return this viewer with an origin}
+   *
+   * @param origin the operator's IP address or host name
+   */
+  public Viewer withOrigin(String origin) {
+    return new Viewer(operatorId, requireNonNull(origin, "origin"), reason);
+  }
+
+  /**
+   * {@return this viewer with a reason for access}
+   *
+   * @param reason why the operator needs the data
+   */
+  public Viewer withReason(String reason) {
+    return new Viewer(operatorId, origin, requireNonNull(reason, "reason"));
   }
 
   /** White space of any kind, or an invisible format character (a zero-width space, say). */

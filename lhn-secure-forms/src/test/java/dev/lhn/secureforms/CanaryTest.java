@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.crypto.tink.Aead;
 import dev.lhn.secureforms.keys.EpochKeyStore;
-import dev.lhn.secureforms.event.AuditLog;
-import dev.lhn.secureforms.event.AuditRecord;
 import dev.lhn.secureforms.event.FormEvent;
 import dev.lhn.secureforms.retention.RetentionScheduler;
 import dev.lhn.secureforms.schema.FormSchema;
@@ -74,7 +72,7 @@ class CanaryTest {
   private final ManualClock clock = ManualClock.at("2026-11-29T10:00:00Z");
   private final List<String> observed = new ArrayList<>();
   private final List<FormEvent> events = new CopyOnWriteArrayList<>();
-  private final AuditLog audit = AuditLog.inMemory();
+  private final List<SubmissionStore> stores = new ArrayList<>();
 
   @BeforeEach
   void clearLogs() {
@@ -91,12 +89,13 @@ class CanaryTest {
   }
 
   private SecureForms forms(Aead kek, SubmissionStore store) {
+    stores.add(store);
     return SecureForms.builder().keyEncryptionKey(kek).store(store).clock(clock)
         .listener(events::add)
         .listener(e -> {
           throw new IllegalStateException("listener failed on " + e);
         })
-        .auditLog(audit)
+        .outbox(true)
         .epochKeyStore(epochKeys)
         .retentionScheduler(RetentionScheduler.disabled())
         .build();
@@ -184,14 +183,31 @@ class CanaryTest {
       forms.purgeDue();
       SubmissionReceipt third = forms.submit(form, "conv-3", ok);
       forms.purge(third.id());
+      forms.sealJournal();
+      see(forms.verifyJournal(null));
+      see(forms.journalCheckpoint());
       see(forms);
     }
     for (FormEvent e : events) {
       see(e);
       see(e.toJson());
     }
-    for (AuditRecord r : audit.records()) {
-      see(r);
+    for (SubmissionStore st : stores) {
+      // every journal record (pending and chained) and every outbox payload, as stored
+      for (var r : st.journal().pending(10_000)) {
+        see(r);
+        see(r.record());
+        see(r.record().toJson());
+      }
+      for (var r : st.journal().read(0, 10_000)) {
+        see(r.record());
+        see(r.record().toJson());
+      }
+      st.outbox().drain(10_000, batch -> batch.forEach(m -> {
+        see(m);
+        see(m.payload());
+        see(m.aggregateId());
+      }));
     }
     observed.addAll(CapturingLogs.lines());
 
@@ -227,15 +243,16 @@ class CanaryTest {
     }
 
     @Override
-    public void insert(StoredSubmission submission) {
+    public void insert(StoredSubmission submission, dev.lhn.secureforms.spi.Evidence evidence) {
       maybeFail();
-      delegate.insert(submission);
+      delegate.insert(submission, evidence);
     }
 
     @Override
-    public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
+    public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action,
+        java.util.function.Function<StoredSubmission, dev.lhn.secureforms.spi.Evidence> evidence) {
       maybeFail();
-      return delegate.claim(id, now, s -> action.run(maybeCorrupt(s)));
+      return delegate.claim(id, now, s -> action.run(maybeCorrupt(s)), evidence);
     }
   }
 }

@@ -87,10 +87,11 @@ class ConversationEndTest {
     CountDownLatch endCommitted = new CountDownLatch(1);
     SecureForms revealing = formsOn(new ForwardingStore(memory) {
       @Override
-      public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
+      public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action,
+          java.util.function.Function<StoredSubmission, dev.lhn.secureforms.spi.Evidence> evidence) {
         claimWaiting.countDown();
         await(endCommitted);
-        return super.claim(id, now, action);
+        return super.claim(id, now, action, evidence);
       }
     });
     SubmissionReceipt receipt = revealing.submit(purgedAtEnd(), "conv-race", PAN_AND_CODE);
@@ -118,10 +119,11 @@ class ConversationEndTest {
     CountDownLatch endCommitted = new CountDownLatch(1);
     SecureForms revealing = formsOn(new ForwardingStore(memory) {
       @Override
-      public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
+      public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action,
+          java.util.function.Function<StoredSubmission, dev.lhn.secureforms.spi.Evidence> evidence) {
         claimWaiting.countDown();
         await(endCommitted);
-        return super.claim(id, now, action);
+        return super.claim(id, now, action, evidence);
       }
     });
     SubmissionReceipt receipt = revealing.submit(Forms.card(), "conv-race-2", Forms.cardValues());
@@ -184,8 +186,8 @@ class ConversationEndTest {
   void submit_conversationEndsWhileItIsStored_getsTheEndRules() {
     SecureForms f = formsOn(new ForwardingStore(memory) {
       @Override
-      public void insert(StoredSubmission submission) {
-        super.insert(submission);
+      public void insert(StoredSubmission submission, dev.lhn.secureforms.spi.Evidence evidence) {
+        super.insert(submission, evidence);
         // the other instance: its end is recorded now, its listing ran a moment before this insert
         memory.endConversation(submission.metadata().conversationId(), clock.instant(), clock.instant().plus(MEMORY));
       }

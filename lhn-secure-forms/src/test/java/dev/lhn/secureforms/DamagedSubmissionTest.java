@@ -118,8 +118,9 @@ class DamagedSubmissionTest {
             new DamagedSubmission(d2, "envelope must have 1 to 1048576 bytes, got 0")))));
     SecureForms f = formsOn(new ForwardingStore(memory) {
       @Override
-      public PurgeBatch purgeDue(Instant now, int batchSize) {
-        return batches.isEmpty() ? super.purgeDue(now, batchSize) : batches.remove(0);
+      public PurgeBatch purgeDue(Instant now, int batchSize,
+          java.util.function.Function<PurgeBatch, dev.lhn.secureforms.spi.Evidence> evidence) {
+        return batches.isEmpty() ? super.purgeDue(now, batchSize, evidence) : batches.remove(0);
       }
     });
     SubmissionReceipt due = f.submit(Forms.card(), "conv-x", Forms.cardValues());

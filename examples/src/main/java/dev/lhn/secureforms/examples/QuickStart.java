@@ -7,8 +7,8 @@ import dev.lhn.secureforms.SubmissionReceipt;
 import dev.lhn.secureforms.SubmissionStatus;
 import dev.lhn.secureforms.Viewer;
 import dev.lhn.secureforms.Violation;
-import dev.lhn.secureforms.event.AuditLog;
-import dev.lhn.secureforms.event.AuditRecord;
+import dev.lhn.secureforms.journal.JournalVerification;
+import dev.lhn.secureforms.spi.StoredRecord;
 import dev.lhn.secureforms.event.FormEvent;
 import dev.lhn.secureforms.retention.RetentionPolicy;
 import dev.lhn.secureforms.retention.RetentionScheduler;
@@ -80,7 +80,6 @@ public final class QuickStart {
     out.println(kek.warning());
     out.println(RULE);
 
-    AuditLog audit = AuditLog.inMemory();
     List<FormEvent> events = new ArrayList<>();
     try (DemoDatabase db = DemoDatabase.h2File(dataDir, "quickstart-db");
         DemoDatabase keys = DemoDatabase.h2File(dataDir, "quickstart-keys"); // another database, other backups
@@ -90,17 +89,17 @@ public final class QuickStart {
             .epochKeyStore(keys.epochKeyStore())               // wrapped by the KEK, destroyed on schedule
             .clock(clock)                                      // the demo moves time itself...
             .retentionScheduler(RetentionScheduler.disabled()) // ...so it also calls purgeDue() itself
-            .auditLog(audit)
+            .outbox(true)                                      // journal records also as outbox rows
             .listener(events::add)                             // where a host would feed its webhooks
             .build()) {
       out.println("Store: JDBC on embedded H2, " + db.description());
       out.println("Epoch keys: JDBC on a second embedded H2, " + keys.description()
           + " (outside the submissions' backup domain)");
-      story(forms, audit, events);
+      story(forms, db, events);
     }
   }
 
-  private void story(SecureForms forms, AuditLog audit, List<FormEvent> events) {
+  private void story(SecureForms forms, DemoDatabase db, List<FormEvent> events) {
     FormSchema card = DemoForms.cardPayment();
     FormSchema intake = DemoForms.hipaaIntake();
     String conversation = "chat-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
@@ -174,8 +173,8 @@ public final class QuickStart {
     int purged = forms.purgeDue();
     out.println("   purgeDue() -> " + purged + " purged (what RetentionScheduler runs every few seconds)");
 
-    step(11, "The audit trail (AuditLog.inMemory()): every event, metadata only, hash-chained");
-    printAudit(audit, events);
+    step(11, "The journal: every record written with its change, metadata only, chained with a forward-secure MAC");
+    printJournal(forms, db);
   }
 
   // ------------------------------------------------------------------ the visitor's values
@@ -281,46 +280,23 @@ public final class QuickStart {
     return b.toString();
   }
 
-  private void printAudit(AuditLog audit, List<FormEvent> events) {
-    List<AuditRecord> records = audit.records();
-    out.printf("   %-3s %-18s %-13s %-24s %-10s %-8s %s%n", "#", "event", "form", "detail", "operator",
-        "at", "hash");
-    for (int i = 0; i < records.size(); i++) {
-      AuditRecord rec = records.get(i);
-      FormEvent e = events.get(i);
-      String detail = "";
-      if (e instanceof FormEvent.Revealed r) {
-        detail = r.viewsLeft() + (r.viewsLeft() == 1 ? " view left" : " views left");
-      } else if (e instanceof FormEvent.Purged p) {
-        detail = p.reason() + (p.field() == null ? "" : " (" + p.field() + ")");
-      } else if (e instanceof FormEvent.ConversationEnded c) {
-        detail = "purge at +" + duration(Duration.between(start, c.purgeAt()));
-      } else if (e instanceof FormEvent.RevealFailed f) {
-        detail = f.error();
-      } else if (e instanceof FormEvent.PurgeFailed f) {
-        detail = f.error();
-      }
-      out.printf("   %-3d %-18s %-13s %-24s %-10s %-8s %s...%n", rec.sequence(), e.type(), e.formId(), detail,
-          e.operatorId() == null ? "-" : e.operatorId(), "+" + duration(Duration.between(start, e.at())),
-          rec.hash().substring(0, 12));
+  private void printJournal(SecureForms forms, DemoDatabase db) {
+    int chained = forms.sealJournal(); // what the scheduler does on every run
+    out.printf("   %-3s %-20s %-13s %-24s %-10s %-8s %s%n", "#", "event", "form", "detail", "operator", "at", "mac");
+    List<StoredRecord> records = db.submissionStore().journal().read(0, 1000);
+    for (StoredRecord r : records) {
+      var rec = r.record();
+      out.printf("   %-3d %-20s %-13s %-24s %-10s %-8s %s...%n", r.position(), rec.event().wireName()
+          .replace("submission.", ""), rec.formId() == null ? "-" : rec.formId(),
+          rec.field() != null ? rec.detail() + " (" + rec.field() + ")" : rec.detail() == null ? "" : rec.detail(),
+          rec.operatorId() == null ? "-" : rec.operatorId(), "+" + duration(Duration.between(start, rec.at())),
+          java.util.HexFormat.of().formatHex(r.mac()).substring(0, 12));
     }
-    AuditLog.Verification ok = audit.verify();
-    out.println("   verify() -> " + (ok.valid() ? "valid" : "BROKEN at " + ok.brokenAt() + ": " + ok.problem())
-        + " (" + records.size() + " records, head " + audit.head().substring(0, 12) + "...)");
-    for (int i = 0; i < records.size(); i++) {
-      AuditRecord r = records.get(i);
-      if (r.eventJson().contains("\"operatorId\":\"op-7\"")) {
-        List<AuditRecord> edited = new ArrayList<>(records);
-        edited.set(i, new AuditRecord(r.sequence(), r.eventJson().replace("\"op-7\"", "\"op-1\""),
-            r.previousHash(), r.hash()));
-        AuditLog.Verification tampered = AuditLog.verify(edited);
-        out.println("   the same chain with record " + i + "'s operator edited -> "
-            + (tampered.valid() ? "valid (?!)" : "broken at " + tampered.brokenAt() + ": " + tampered.problem()));
-        break;
-      }
-    }
-    out.println("   a webhook would receive each event as FormEvent.toJson(), e.g. the last one:");
-    out.println("   " + records.get(records.size() - 1).eventJson());
+    JournalVerification ok = forms.verifyJournal(null);
+    out.println("   sealJournal() -> " + chained + " chained; verifyJournal() -> " + ok);
+    out.println("   anchor this checkpoint elsewhere: " + forms.journalCheckpoint().export());
+    out.println("   an outbox message (for webhooks or CDC) carries the record's JSON, e.g. the last one:");
+    out.println("   " + records.get(records.size() - 1).record().toJson());
   }
 
   private String when(Instant t) {

@@ -6,6 +6,9 @@ import dev.lhn.secureforms.DuplicateSubmissionException;
 import dev.lhn.secureforms.StoreException;
 import dev.lhn.secureforms.SubmissionId;
 import dev.lhn.secureforms.spi.ClaimAction;
+import dev.lhn.secureforms.spi.Evidence;
+import dev.lhn.secureforms.spi.JournalStore;
+import dev.lhn.secureforms.spi.Outbox;
 import dev.lhn.secureforms.spi.DamagedSubmission;
 import dev.lhn.secureforms.spi.MetadataCodec;
 import dev.lhn.secureforms.spi.PurgeBatch;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +80,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   private final Dialect dialect;
   private final boolean databaseClock;
   private final Sql sql;
+  private final JdbcJournal journal;
 
   private JdbcSubmissionStore(DataSource dataSource, Dialect dialect, String tablePrefix, boolean databaseClock,
       boolean skipLocked) {
@@ -83,6 +88,28 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     this.dialect = dialect;
     this.databaseClock = databaseClock;
     this.sql = new Sql(dialect, tablePrefix, databaseClock, skipLocked);
+    this.journal = new JdbcJournal(exec, dialect, tablePrefix, skipLocked);
+  }
+
+  /**
+   * The journal tables ({@code <prefix>journal}, {@code <prefix>journal_chain}), written in the same
+   * transactions as the submissions.
+   *
+   * @return the journal
+   */
+  @Override
+  public JdbcJournal journal() {
+    return journal;
+  }
+
+  /**
+   * The outbox table ({@code <prefix>outbox}), written in the same transactions as the submissions.
+   *
+   * @return the outbox
+   */
+  @Override
+  public Outbox outbox() {
+    return journal;
   }
 
   /**
@@ -127,8 +154,9 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   // ------------------------------------------------------------------------------------------- the SPI
 
   @Override
-  public void insert(StoredSubmission submission) {
+  public void insert(StoredSubmission submission, Evidence evidence) {
     requireNonNull(submission, "submission");
+    requireNonNull(evidence, "evidence");
     SubmissionMetadata m = submission.metadata();
     if (m.formId().length() > MAX_FORM_ID_LENGTH) {
       throw new IllegalArgumentException("formId must have at most " + MAX_FORM_ID_LENGTH
@@ -136,7 +164,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     }
     String op = "insert of submission " + m.id();
     try {
-      exec.singleStatement(op, c -> {
+      JdbcExecutor.Work<Object> work = c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.insert)) {
           ps.setBytes(1, m.id().toBytes());
           bindContent(ps, 2, submission);
@@ -148,8 +176,14 @@ public final class JdbcSubmissionStore implements SubmissionStore {
           }
           throw e;
         }
+        journal.write(c, evidence);
         return null;
-      });
+      };
+      if (evidence.isEmpty()) {
+        exec.singleStatement(op, work);
+      } else {
+        exec.transaction(op, work);
+      }
     } catch (DuplicateKey e) {
       throw new DuplicateSubmissionException(m.id());
     }
@@ -170,10 +204,12 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   }
 
   @Override
-  public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
+  public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action,
+      Function<StoredSubmission, Evidence> evidence) {
     requireNonNull(id, "id");
     requireNonNull(now, "now");
     requireNonNull(action, "action");
+    requireNonNull(evidence, "evidence");
     String op = "claim of submission " + id;
     try {
       return exec.transaction(op, c -> {
@@ -197,6 +233,8 @@ public final class JdbcSubmissionStore implements SubmissionStore {
         }
         // The row is locked (or deleted) by this open transaction: the action runs while we hold it.
         T result = Objects.requireNonNull(action.run(claimed), "the claim action returned null");
+        // The view's records in the view's transaction: no record, no view (a failure rolls both back).
+        journal.write(c, Objects.requireNonNull(evidence.apply(claimed), "the claim's evidence"));
         if (!deleted) {
           SubmissionMetadata m = claimed.metadata();
           int changed;
@@ -241,8 +279,9 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   }
 
   @Override
-  public boolean replace(StoredSubmission replacement, long expectedVersion) {
+  public boolean replace(StoredSubmission replacement, long expectedVersion, Evidence evidence) {
     requireNonNull(replacement, "replacement");
+    requireNonNull(evidence, "evidence");
     SubmissionMetadata m = replacement.metadata();
     if (m.version() != expectedVersion + 1) {
       throw new IllegalArgumentException("replacement version must be expectedVersion + 1 ("
@@ -252,27 +291,39 @@ public final class JdbcSubmissionStore implements SubmissionStore {
       throw new IllegalArgumentException("formId must have at most " + MAX_FORM_ID_LENGTH
           + " characters to fit the form_id column, got " + m.formId().length());
     }
-    return exec.singleStatement("replace of submission " + m.id(), c -> {
+    JdbcExecutor.Work<Boolean> work = c -> {
+      boolean replaced;
       try (PreparedStatement ps = c.prepareStatement(sql.replace)) {
         bindContent(ps, 1, replacement);
         setNullableInstant(ps, 16, m.fieldPurgeAt());
         ps.setBytes(17, m.id().toBytes());
         ps.setLong(18, expectedVersion);
-        return ps.executeUpdate() == 1;
+        replaced = ps.executeUpdate() == 1;
       }
-    });
+      if (replaced) {
+        journal.write(c, evidence);
+      }
+      return replaced;
+    };
+    String op = "replace of submission " + m.id();
+    return evidence.isEmpty() ? exec.singleStatement(op, work) : exec.transaction(op, work);
   }
 
   @Override
-  public Optional<SubmissionMetadata> delete(SubmissionId id) {
+  public Optional<SubmissionMetadata> delete(SubmissionId id, Function<SubmissionMetadata, Evidence> evidence) {
     requireNonNull(id, "id");
+    requireNonNull(evidence, "evidence");
     String op = "delete of submission " + id;
     if (sql.deleteReturning != null) {
       // In a transaction, so that a row that cannot be decoded is rolled back, not deleted unreported.
       return Optional.ofNullable(exec.transaction(op, c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.deleteReturning)) {
           ps.setBytes(1, id.toBytes());
-          return readOneMetadata(op, ps);
+          SubmissionMetadata gone = readOneMetadata(op, ps);
+          if (gone != null) {
+            journal.write(c, Objects.requireNonNull(evidence.apply(gone), "the delete's evidence"));
+          }
+          return gone;
         }
       }));
     }
@@ -289,6 +340,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
         ps.setBytes(1, id.toBytes());
         ps.executeUpdate();
       }
+      journal.write(c, Objects.requireNonNull(evidence.apply(m), "the delete's evidence"));
       return Optional.of(m);
     });
   }
@@ -300,7 +352,8 @@ public final class JdbcSubmissionStore implements SubmissionStore {
    * only checked for {@code null}.
    */
   @Override
-  public PurgeBatch purgeDue(Instant now, int batchSize) {
+  public PurgeBatch purgeDue(Instant now, int batchSize, Function<PurgeBatch, Evidence> evidence) {
+    requireNonNull(evidence, "evidence");
     long nowMs = requireNonNull(now, "now").toEpochMilli();
     checkBatch("batchSize", batchSize);
     String op = "purge of due submissions";
@@ -310,7 +363,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
       return exec.transaction(op, c -> {
         try (PreparedStatement ps = c.prepareStatement(sql.purgeReturning)) {
           ps.setInt(sql.bindNow(ps, nowMs), batchSize);
-          return readBatch(ps).toBatch();
+          return withEvidence(c, readBatch(ps).toBatch(), evidence);
         }
       });
     }
@@ -339,8 +392,17 @@ public final class JdbcSubmissionStore implements SubmissionStore {
         throw new StoreException("purge of due submissions failed: locked " + ids.size() + " rows but deleted "
             + deleted);
       }
-      return due.toBatch();
+      return withEvidence(c, due.toBatch(), evidence);
     });
+  }
+
+  /** Writes a purge batch's evidence on its transaction's connection. */
+  private PurgeBatch withEvidence(Connection c, PurgeBatch batch, Function<PurgeBatch, Evidence> evidence)
+      throws SQLException {
+    if (batch.size() > 0) {
+      journal.write(c, Objects.requireNonNull(evidence.apply(batch), "the purge's evidence"));
+    }
+    return batch;
   }
 
   /**
@@ -810,6 +872,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
             Map<String, String> probes = new LinkedHashMap<>();
             probes.put(sql.table, sql.probeColumns);
             probes.put(sql.endedTable, sql.probeEndedColumns);
+            JdbcJournal.probes(probes, prefix);
             return new JdbcSchema.Tables(d.schemaResource(), ddl(d, prefix),
                 "JdbcSubmissionStore.ddl(Dialect." + d + ", \"" + prefix + "\")", probes, SCHEMA_VERSION);
           }, LOG);

@@ -37,3 +37,48 @@ CREATE TABLE IF NOT EXISTS ${prefix}ended_conversations (
   PRIMARY KEY (conversation_id),
   KEY ${prefix}ended_conversations_until (remember_until)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
+-- The audit journal (docs/JOURNAL.md): one row per record, written in the change's transaction as pending
+-- (chain_position NULL), chained later by one instance at a time (chain_position, mac). Metadata only.
+CREATE TABLE IF NOT EXISTS ${prefix}journal (
+  seq              BIGINT       NOT NULL AUTO_INCREMENT,
+  id               VARCHAR(36)  NOT NULL,
+  chain_position   BIGINT,
+  mac              VARBINARY(32),
+  event            VARCHAR(32)  NOT NULL,
+  at_ms            BIGINT       NOT NULL,
+  outcome          VARCHAR(16)  NOT NULL,
+  operator_id      VARCHAR(256),
+  origin           VARCHAR(256),
+  reason           VARCHAR(256),
+  submission_id    VARCHAR(22),
+  form_id          VARCHAR(256),
+  form_version     INT          NOT NULL,
+  field            VARCHAR(256),
+  conversation_ref VARCHAR(256),
+  detail           VARCHAR(512),
+  PRIMARY KEY (seq),
+  KEY ${prefix}journal_position (chain_position),
+  KEY ${prefix}journal_submission (submission_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
+-- The chain's head: one row (id 1), locked by the chainer with FOR UPDATE SKIP LOCKED.
+CREATE TABLE IF NOT EXISTS ${prefix}journal_chain (
+  id           INT            NOT NULL,
+  wrapped_root VARBINARY(1024) NOT NULL,
+  chain_count  BIGINT         NOT NULL,
+  head         VARBINARY(32)  NOT NULL,
+  purged_count BIGINT         NOT NULL,
+  purged_head  VARBINARY(32)  NOT NULL,
+  PRIMARY KEY (id)
+) ENGINE=InnoDB;
+-- The transactional outbox, with the column names of Debezium's outbox event router.
+CREATE TABLE IF NOT EXISTS ${prefix}outbox (
+  seq           BIGINT       NOT NULL AUTO_INCREMENT,
+  id            CHAR(36)     NOT NULL,
+  aggregatetype VARCHAR(64)  NOT NULL,
+  aggregateid   VARCHAR(128) NOT NULL,
+  type          VARCHAR(64)  NOT NULL,
+  payload       MEDIUMTEXT   NOT NULL,
+  created_at    BIGINT       NOT NULL,
+  PRIMARY KEY (seq),
+  UNIQUE KEY ${prefix}outbox_id (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;

@@ -89,6 +89,9 @@ final class JdbcFixture {
     try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM " + store.tableName());
       s.executeUpdate("DELETE FROM " + prefix + "ended_conversations");
+      s.executeUpdate("DELETE FROM " + prefix + "journal");
+      s.executeUpdate("DELETE FROM " + prefix + "journal_chain");
+      s.executeUpdate("DELETE FROM " + prefix + "outbox");
     } catch (SQLException e) {
       throw new AssertionError("cannot empty " + store.tableName() + " (SQL state " + e.getSQLState() + ")");
     }

@@ -96,6 +96,9 @@ enum TestDatabase {
     dropTable(ds, prefix + "ended_conversations");
     dropTable(ds, prefix + "epoch_keys");
     dropTable(ds, prefix + "form_requests");
+    dropTable(ds, prefix + "journal");
+    dropTable(ds, prefix + "journal_chain");
+    dropTable(ds, prefix + "outbox");
   }
 
   /** Drops a table, if it exists. */

@@ -247,6 +247,106 @@ public abstract class SubmissionStoreCompatibilityKit {
     }
   }
 
+  /** Evidence for tests: one record about {@code s}, and its outbox message. */
+  private static dev.lhn.secureforms.spi.Evidence evidence(dev.lhn.secureforms.journal.JournalEvent e, StoredSubmission s) {
+    dev.lhn.secureforms.journal.JournalRecord r = dev.lhn.secureforms.journal.JournalRecord.of(e, T0)
+        .withData(s.metadata().id(), s.metadata().formId(), s.metadata().schemaVersion(), s.metadata().conversationId());
+    return new dev.lhn.secureforms.spi.Evidence(List.of(r), List.of(new dev.lhn.secureforms.spi.OutboxMessage(r.id(),
+        "submission", s.metadata().id().toString(), e.wireName(), r.toJson(), T0)));
+  }
+
+  private List<dev.lhn.secureforms.journal.JournalEvent> history(StoredSubmission s) {
+    return store.journal().history(s.metadata().id(), 100).stream()
+        .map(dev.lhn.secureforms.journal.JournalRecord::event).toList();
+  }
+
+  @Nested
+  @DisplayName("journal and outbox: every change writes its evidence atomically with it, no evidence no change")
+  class Journal {
+
+    @Test
+    @DisplayName("insert, claim, replace, delete and purgeDue write their records and outbox messages with the change")
+    void everyChange_writesItsEvidence() {
+      StoredSubmission a = submission().views(2, 2).build();
+      store.insert(a, evidence(dev.lhn.secureforms.journal.JournalEvent.SUBMITTED, a));
+      assertEquals(Optional.of(1), store.claim(a.metadata().id(), T0.plusSeconds(1), c -> 1,
+          c -> evidence(dev.lhn.secureforms.journal.JournalEvent.REVEALED, c)));
+      StoredSubmission now = store.find(a.metadata().id(), T0.plusSeconds(1)).orElseThrow();
+      assertTrue(store.replace(now.withMetadata(now.metadata().withVersion(now.metadata().version() + 1)),
+          now.metadata().version(), evidence(dev.lhn.secureforms.journal.JournalEvent.CONVERSATION_ENDED, a)));
+      assertTrue(store.delete(a.metadata().id(), m -> evidence(dev.lhn.secureforms.journal.JournalEvent.PURGED, a))
+          .isPresent());
+      assertEquals(List.of(dev.lhn.secureforms.journal.JournalEvent.SUBMITTED,
+          dev.lhn.secureforms.journal.JournalEvent.REVEALED, dev.lhn.secureforms.journal.JournalEvent.CONVERSATION_ENDED,
+          dev.lhn.secureforms.journal.JournalEvent.PURGED), history(a), "the records, in order");
+      StoredSubmission due = submission().purgeAt(T0.plusSeconds(5)).build();
+      store.insert(due);
+      assertEquals(1, store.purgeDue(T0.plusSeconds(6), 10,
+          b -> evidence(dev.lhn.secureforms.journal.JournalEvent.PURGED, due)).size());
+      assertEquals(List.of(dev.lhn.secureforms.journal.JournalEvent.PURGED), history(due));
+      List<String> types = new ArrayList<>();
+      store.outbox().drain(100, batch -> batch.forEach(m -> types.add(m.type())));
+      assertEquals(List.of("submission.submitted", "submission.revealed", "submission.conversation_ended",
+          "submission.purged", "submission.purged"), types, "the outbox, oldest first");
+      assertEquals(0, store.outbox().drain(100, batch -> fail("drained twice")));
+    }
+
+    @Test
+    @DisplayName("a claim whose evidence cannot be made changes nothing: the view is still there, no record")
+    void claim_evidenceFails_viewStays() {
+      StoredSubmission s = submission().build();
+      store.insert(s);
+      assertThrows(ActionError.class, () -> store.claim(s.metadata().id(), T0.plusSeconds(1), c -> 1, c -> {
+        throw new ActionError();
+      }));
+      assertStoredEquals(s, store.find(s.metadata().id(), T0.plusSeconds(1)).orElse(null), "the view is intact");
+      assertEquals(List.of(), history(s));
+      assertEquals(Optional.of(2), store.claim(s.metadata().id(), T0.plusSeconds(2), c -> 2,
+          c -> evidence(dev.lhn.secureforms.journal.JournalEvent.REVEALED, c)), "a later claim works");
+      assertEquals(List.of(dev.lhn.secureforms.journal.JournalEvent.REVEALED), history(s));
+    }
+
+    @Test
+    @DisplayName("a replace that loses its compare-and-set writes no evidence")
+    void replace_lost_writesNothing() {
+      StoredSubmission s = submission().build();
+      store.insert(s);
+      assertFalse(store.replace(s.withMetadata(s.metadata().withVersion(6)), 5,
+          evidence(dev.lhn.secureforms.journal.JournalEvent.CONVERSATION_ENDED, s)));
+      assertEquals(List.of(), history(s));
+    }
+
+    @Test
+    @DisplayName("pending records are chained in insertion order under a lock; read returns them by position")
+    void seal_chainsPendingInOrder() {
+      StoredSubmission s = submission().build();
+      store.journal().createChain(new dev.lhn.secureforms.spi.ChainState(new byte[40], 0, new byte[32], 0, new byte[32]));
+      for (dev.lhn.secureforms.journal.JournalEvent e : List.of(dev.lhn.secureforms.journal.JournalEvent.SUBMITTED,
+          dev.lhn.secureforms.journal.JournalEvent.REVEALED, dev.lhn.secureforms.journal.JournalEvent.PURGED)) {
+        store.journal().append(evidence(e, s));
+      }
+      assertEquals(3, store.journal().pendingCount());
+      assertEquals(3, store.journal().seal(100, (head, pending) -> {
+        assertEquals(0, head.count());
+        List<byte[]> macs = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) {
+          byte[] m = new byte[32];
+          m[0] = (byte) (i + 1);
+          macs.add(m);
+        }
+        return macs;
+      }));
+      assertEquals(0, store.journal().pendingCount());
+      var chained = store.journal().read(0, 100);
+      assertEquals(List.of(1L, 2L, 3L), chained.stream().map(dev.lhn.secureforms.spi.StoredRecord::position).toList());
+      assertEquals(List.of(dev.lhn.secureforms.journal.JournalEvent.SUBMITTED,
+          dev.lhn.secureforms.journal.JournalEvent.REVEALED, dev.lhn.secureforms.journal.JournalEvent.PURGED),
+          chained.stream().map(r -> r.record().event()).toList());
+      assertEquals(3, store.journal().chainState().orElseThrow().count());
+      assertEquals(3, store.journal().chainState().orElseThrow().head()[0]);
+    }
+  }
+
   @Nested
   @DisplayName("a claim takes one view: runs the action on the submission as it was, then deletes or counts down")
   class Claim {

@@ -49,10 +49,14 @@ final class BuggyStore implements SubmissionStore {
     CONVERSATION_LISTS_PURGED,
     END_KEEPS_LATEST,
     ENDED_NEVER_FORGOTTEN,
+    CLAIM_WITHOUT_RECORD,
+    VIEW_KEPT_WHEN_EVIDENCE_FAILS,
   }
 
   private final Bug bug;
   private final Map<SubmissionId, StoredSubmission> rows = new HashMap<>();
+  /** A correct journal; appended under this store's lock, so a change and its records go together. */
+  private final dev.lhn.secureforms.spi.JournalStore journal = dev.lhn.secureforms.spi.JournalStore.inMemory(1_000_000);
   private final Map<SubmissionId, SubmissionMetadata> inserted = new HashMap<>();
   /** Rows gone, as they were when they went, by how they went: what a stale conversation index keeps. */
   private final Map<SubmissionId, StoredSubmission> deleted = new HashMap<>();
@@ -70,11 +74,22 @@ final class BuggyStore implements SubmissionStore {
   }
 
   @Override
-  public synchronized void insert(StoredSubmission s) {
+  public dev.lhn.secureforms.spi.JournalStore journal() {
+    return journal;
+  }
+
+  @Override
+  public dev.lhn.secureforms.spi.Outbox outbox() {
+    return (dev.lhn.secureforms.spi.Outbox) journal;
+  }
+
+  @Override
+  public synchronized void insert(StoredSubmission s, dev.lhn.secureforms.spi.Evidence evidence) {
     SubmissionId id = s.metadata().id();
     if (rows.containsKey(id) && bug != Bug.DUPLICATE_OVERWRITES) {
       throw new DuplicateSubmissionException(id);
     }
+    journal.append(evidence);
     StoredSubmission kept = s;
     if (bug == Bug.ENVELOPE_TRUNCATED_AT_64_KIB && s.envelopeLength() > 65_536) {
       kept = new StoredSubmission(s.metadata(), Arrays.copyOf(s.envelope(), 65_536));
@@ -124,7 +139,8 @@ final class BuggyStore implements SubmissionStore {
   }
 
   @Override
-  public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
+  public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action,
+      java.util.function.Function<StoredSubmission, dev.lhn.secureforms.spi.Evidence> evidence) {
     if (bug == Bug.CLAIM_NOT_ATOMIC) {
       StoredSubmission s;
       synchronized (this) {
@@ -157,6 +173,14 @@ final class BuggyStore implements SubmissionStore {
           throw new StoreException("claim failed");
         }
         throw e;
+      }
+      if (bug == Bug.VIEW_KEPT_WHEN_EVIDENCE_FAILS) {
+        takeView(s, now);
+        journal.append(evidence.apply(s));
+        return Optional.ofNullable(r);
+      }
+      if (bug != Bug.CLAIM_WITHOUT_RECORD) {
+        journal.append(evidence.apply(s));
       }
       takeView(s, now);
       return Optional.ofNullable(r);
@@ -230,7 +254,8 @@ final class BuggyStore implements SubmissionStore {
   }
 
   @Override
-  public synchronized boolean replace(StoredSubmission replacement, long expectedVersion) {
+  public synchronized boolean replace(StoredSubmission replacement, long expectedVersion,
+      dev.lhn.secureforms.spi.Evidence evidence) {
     if (replacement.metadata().version() != expectedVersion + 1) {
       throw new IllegalArgumentException("replacement version must be expectedVersion + 1");
     }
@@ -241,22 +266,27 @@ final class BuggyStore implements SubmissionStore {
     if (current != null && current.metadata().version() != expectedVersion && bug != Bug.REPLACE_IGNORES_VERSION) {
       return false;
     }
+    journal.append(evidence);
     rows.put(replacement.metadata().id(), replacement);
     return true;
   }
 
   @Override
-  public synchronized Optional<SubmissionMetadata> delete(SubmissionId id) {
-    StoredSubmission s = rows.remove(id);
-    if (s == null) {
+  public synchronized Optional<SubmissionMetadata> delete(SubmissionId id,
+      java.util.function.Function<SubmissionMetadata, dev.lhn.secureforms.spi.Evidence> evidence) {
+    StoredSubmission found = rows.get(id);
+    if (found == null) {
       return Optional.empty();
     }
+    journal.append(evidence.apply(found.metadata()));
+    StoredSubmission s = rows.remove(id);
     deleted.put(id, s);
     return Optional.of(bug == Bug.DELETE_RETURNS_INSERTED_METADATA ? inserted.get(id) : s.metadata());
   }
 
   @Override
-  public PurgeBatch purgeDue(Instant now, int batchSize) {
+  public PurgeBatch purgeDue(Instant now, int batchSize,
+      java.util.function.Function<PurgeBatch, dev.lhn.secureforms.spi.Evidence> evidence) {
     if (batchSize < 1 || batchSize > 10_000) {
       throw new IllegalArgumentException("batchSize must be 1 to 10000, got " + batchSize);
     }
@@ -270,6 +300,9 @@ final class BuggyStore implements SubmissionStore {
         }
       }
       if (bug != Bug.PURGE_NOT_ATOMIC) {
+        if (!out.isEmpty()) {
+          journal.append(evidence.apply(PurgeBatch.of(out)));
+        }
         out.forEach(m -> purged.put(m.id(), rows.remove(m.id())));
         return PurgeBatch.of(out);
       }

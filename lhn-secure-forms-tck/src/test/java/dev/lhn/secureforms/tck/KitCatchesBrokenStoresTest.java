@@ -52,7 +52,9 @@ class KitCatchesBrokenStoresTest {
       Map.entry(Bug.CONVERSATION_LISTS_LAST_VIEWED, "Conversations"),
       Map.entry(Bug.CONVERSATION_LISTS_PURGED, "Conversations"),
       Map.entry(Bug.END_KEEPS_LATEST, "EndedConversations"),
-      Map.entry(Bug.ENDED_NEVER_FORGOTTEN, "EndedConversations"));
+      Map.entry(Bug.ENDED_NEVER_FORGOTTEN, "EndedConversations"),
+      Map.entry(Bug.CLAIM_WITHOUT_RECORD, "Journal"),
+      Map.entry(Bug.VIEW_KEPT_WHEN_EVIDENCE_FAILS, "Journal"));
 
   /** The epoch key kit's group (class name) expected to catch each bug of {@link BuggyEpochKeyStore}. */
   private static final Map<BuggyEpochKeyStore.Bug, String> EPOCH_CAUGHT_BY = Map.ofEntries(

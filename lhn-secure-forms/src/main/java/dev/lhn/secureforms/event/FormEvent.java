@@ -14,7 +14,7 @@ import java.time.Instant;
 /**
  * Something that happened to a submission. Metadata only: ids, the operator who acted, the time and the
  * reason; never a field value, a preview, a key or a ciphertext. {@link #toJson()} is what a host posts
- * to its webhooks and what the {@link AuditLog} hashes.
+ * to its in-process listeners; the journal (dev.lhn.secureforms.journal) records the same facts durably.
  */
 public sealed interface FormEvent {
   /** {@return the submission concerned} */

@@ -6,6 +6,9 @@ import dev.lhn.secureforms.DuplicateSubmissionException;
 import dev.lhn.secureforms.StoreFullException;
 import dev.lhn.secureforms.SubmissionId;
 import dev.lhn.secureforms.spi.ClaimAction;
+import dev.lhn.secureforms.spi.Evidence;
+import dev.lhn.secureforms.spi.JournalStore;
+import dev.lhn.secureforms.spi.Outbox;
 import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
@@ -18,12 +21,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The in-memory {@link SubmissionStore}: a {@link ConcurrentHashMap} whose per-key atomic operations
  * ({@code compute}) make claims, replaces and purges exact. A claim's action runs inside {@code compute},
  * so an action that throws leaves the mapping untouched. Scans (purge, conversation lookups) are linear,
- * which suits the sizes an in-memory store is for.
+ * which suits the sizes an in-memory store is for. Evidence is written to the {@link InMemoryJournal} inside
+ * the same {@code compute}: if the journal refuses it (full), the lambda throws and the mapping is untouched.
  */
 public final class InMemorySubmissionStore implements SubmissionStore {
   private final ConcurrentHashMap<SubmissionId, StoredSubmission> rows = new ConcurrentHashMap<>();
@@ -31,17 +36,40 @@ public final class InMemorySubmissionStore implements SubmissionStore {
   /** Ended conversations: conversation id to {ended at, remembered until}; arrays are never mutated. */
   private final ConcurrentHashMap<String, Instant[]> endedConversations = new ConcurrentHashMap<>();
   private final int maxSubmissions;
+  private final InMemoryJournal journal;
 
   public InMemorySubmissionStore(int maxSubmissions) {
+    this(maxSubmissions, new InMemoryJournal(Math.max(1_000_000, maxSubmissions)));
+  }
+
+  /**
+   * A store whose journal holds at most {@code journal}'s bound (tests use a small one to see a full journal).
+   *
+   * @param maxSubmissions the bound of submissions
+   * @param journal the journal and outbox
+   */
+  public InMemorySubmissionStore(int maxSubmissions, InMemoryJournal journal) {
     if (maxSubmissions < 1) {
       throw new IllegalArgumentException("maxSubmissions must be positive, got " + maxSubmissions);
     }
     this.maxSubmissions = maxSubmissions;
+    this.journal = requireNonNull(journal, "journal");
   }
 
   @Override
-  public void insert(StoredSubmission submission) {
+  public JournalStore journal() {
+    return journal;
+  }
+
+  @Override
+  public Outbox outbox() {
+    return journal;
+  }
+
+  @Override
+  public void insert(StoredSubmission submission, Evidence evidence) {
     requireNonNull(submission, "submission");
+    requireNonNull(evidence, "evidence");
     SubmissionId id = submission.metadata().id();
     if (rows.containsKey(id)) {
       throw new DuplicateSubmissionException(id);
@@ -51,8 +79,22 @@ public final class InMemorySubmissionStore implements SubmissionStore {
       throw new StoreFullException("in-memory store is full: it holds at most " + maxSubmissions
           + " submissions (SubmissionStore.inMemory(maxSubmissions))");
     }
-    if (rows.putIfAbsent(id, submission) != null) {
-      count.decrementAndGet();
+    boolean[] inserted = new boolean[1];
+    try {
+      rows.compute(id, (k, old) -> {
+        if (old != null) {
+          return old;
+        }
+        journal.write(evidence);
+        inserted[0] = true;
+        return submission;
+      });
+    } finally {
+      if (!inserted[0]) {
+        count.decrementAndGet();
+      }
+    }
+    if (!inserted[0]) {
       throw new DuplicateSubmissionException(id);
     }
   }
@@ -66,17 +108,21 @@ public final class InMemorySubmissionStore implements SubmissionStore {
   }
 
   @Override
-  public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
+  public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action,
+      Function<StoredSubmission, Evidence> evidence) {
     requireNonNull(id, "id");
     requireNonNull(now, "now");
     requireNonNull(action, "action");
+    requireNonNull(evidence, "evidence");
     Object[] result = new Object[1];
     boolean[] claimed = new boolean[1];
     rows.computeIfPresent(id, (k, s) -> {
       if (s.metadata().isDue(now)) {
         return s;
       }
-      result[0] = requireNonNull(action.run(s), "the claim action returned null");
+      Object r = requireNonNull(action.run(s), "the claim action returned null");
+      journal.write(requireNonNull(evidence.apply(s), "the claim's evidence"));
+      result[0] = r;
       claimed[0] = true;
       if (s.metadata().viewsLeft() <= 1) {
         count.decrementAndGet();
@@ -103,8 +149,9 @@ public final class InMemorySubmissionStore implements SubmissionStore {
   }
 
   @Override
-  public boolean replace(StoredSubmission replacement, long expectedVersion) {
+  public boolean replace(StoredSubmission replacement, long expectedVersion, Evidence evidence) {
     requireNonNull(replacement, "replacement");
+    requireNonNull(evidence, "evidence");
     if (replacement.metadata().version() != expectedVersion + 1) {
       throw new IllegalArgumentException("replacement version must be expectedVersion + 1 ("
           + (expectedVersion + 1) + "), got " + replacement.metadata().version());
@@ -114,6 +161,7 @@ public final class InMemorySubmissionStore implements SubmissionStore {
       if (s.metadata().version() != expectedVersion) {
         return s;
       }
+      journal.write(evidence);
       done[0] = true;
       return replacement;
     });
@@ -121,27 +169,53 @@ public final class InMemorySubmissionStore implements SubmissionStore {
   }
 
   @Override
-  public Optional<SubmissionMetadata> delete(SubmissionId id) {
+  public Optional<SubmissionMetadata> delete(SubmissionId id, Function<SubmissionMetadata, Evidence> evidence) {
     requireNonNull(id, "id");
-    StoredSubmission s = rows.remove(id);
-    if (s == null) {
+    requireNonNull(evidence, "evidence");
+    SubmissionMetadata[] gone = new SubmissionMetadata[1];
+    rows.computeIfPresent(id, (k, s) -> {
+      journal.write(requireNonNull(evidence.apply(s.metadata()), "the delete's evidence"));
+      gone[0] = s.metadata();
+      return null;
+    });
+    if (gone[0] == null) {
       return Optional.empty();
     }
     count.decrementAndGet();
-    return Optional.of(s.metadata());
+    return Optional.of(gone[0]);
   }
 
   @Override
-  public PurgeBatch purgeDue(Instant now, int batchSize) {
+  public PurgeBatch purgeDue(Instant now, int batchSize, Function<PurgeBatch, Evidence> evidence) {
     requireNonNull(now, "now");
+    requireNonNull(evidence, "evidence");
     checkBatch(batchSize);
     List<SubmissionMetadata> purged = new ArrayList<>();
+    // Row by row, each row's delete with its own evidence under that row's atomic operation: a journal
+    // that refuses stops the batch there (the rows purged so far, each with its record, are returned; an
+    // empty batch rethrows), and the next run goes on.
     for (SubmissionId id : rows.keySet()) {
       if (purged.size() == batchSize) {
         break;
       }
+      try {
+        purgeOne(id, now, evidence, purged);
+      } catch (RuntimeException e) {
+        if (purged.isEmpty()) {
+          throw e;
+        }
+        break;
+      }
+    }
+    return PurgeBatch.of(purged);
+  }
+
+  private void purgeOne(SubmissionId id, Instant now, Function<PurgeBatch, Evidence> evidence,
+      List<SubmissionMetadata> purged) {
+    {
       rows.computeIfPresent(id, (k, s) -> {
         if (s.metadata().isDue(now)) {
+          journal.write(requireNonNull(evidence.apply(PurgeBatch.of(List.of(s.metadata()))), "the purge's evidence"));
           purged.add(s.metadata());
           count.decrementAndGet();
           return null;
@@ -149,7 +223,6 @@ public final class InMemorySubmissionStore implements SubmissionStore {
         return s;
       });
     }
-    return PurgeBatch.of(purged);
   }
 
   @Override

@@ -66,6 +66,28 @@ public final class KeyHierarchy implements AutoCloseable {
     this.grace = requireNonNull(grace, "grace");
   }
 
+  /** Told of key events after the epoch key store committed them (the journal's key records). */
+  public interface Listener {
+    /**
+     * @param id the key this instance created
+     * @param now the time of the call that created it
+     */
+    void created(EpochKeyId id, Instant now);
+
+    /**
+     * @param id the key this instance destroyed in the store
+     * @param now the time of the call that destroyed it
+     */
+    void destroyed(EpochKeyId id, Instant now);
+  }
+
+  private volatile Listener listener;
+
+  /** Sets the listener of key events (once, by the facade that owns this hierarchy). */
+  public void listener(Listener l) {
+    this.listener = l;
+  }
+
   /** The epoch window length. */
   public Duration window() {
     return window;
@@ -124,6 +146,10 @@ public final class KeyHierarchy implements AutoCloseable {
       if (Arrays.equals(stored.wrapped(), wrapped)) {
         cache.put(id, new Cached(fresh.clone(), destroyAt));
         LOG.debug("created epoch key {}", id);
+        Listener l = listener;
+        if (l != null) {
+          l.created(id, now);
+        }
         return fresh.clone();
       }
       // another instance created it first: use theirs
@@ -199,6 +225,10 @@ public final class KeyHierarchy implements AutoCloseable {
           evict(id, c);
         }
         LOG.debug("destroyed epoch key {}", id);
+        Listener l = listener;
+        if (l != null) {
+          l.destroyed(id, now);
+        }
       }
     } while (batch.size() == BATCH);
     return destroyed;

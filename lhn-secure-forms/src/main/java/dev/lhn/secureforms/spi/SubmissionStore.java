@@ -7,6 +7,7 @@ import dev.lhn.secureforms.internal.InMemorySubmissionStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Where sealed submissions live. The library ships {@link #inMemory()} and a JDBC store
@@ -31,6 +32,10 @@ import java.util.Optional;
  *       {@link #findFieldPurgeDue} leave it out and, in the same unit of work, make it due at {@code now}
  *       (quarantine), so that the next {@link #purgeDue} deletes it and reports it in
  *       {@link PurgeBatch#damaged()}; {@link #purgeDue} deletes due damaged rows and reports them.
+ *   <li><b>Evidence</b> (the journal, #11): every mutating call takes the journal records and outbox
+ *       messages of its change ({@link Evidence}) and writes them atomically with it, in one transaction
+ *       (or under one lock): if they cannot be written, the change is not made and the call throws. The
+ *       overloads without evidence write none. A store that cannot do this is not a conforming store.
  *   <li>{@code now} is always passed in; stores do not read a clock (a JDBC store may be configured to use
  *       the database's clock for {@link #purgeDue} instead).
  * </ul>
@@ -64,7 +69,36 @@ public interface SubmissionStore {
    *     one is unchanged
    * @throws StoreException if the store is full or fails
    */
-  void insert(StoredSubmission submission);
+  default void insert(StoredSubmission submission) {
+    insert(submission, Evidence.NONE);
+  }
+
+  /**
+   * Stores a new submission and its evidence in one transaction: afterwards both are fully visible, or
+   * neither is (a journal or outbox write that fails fails the insert).
+   *
+   * @param submission the submission to store
+   * @param evidence the journal records and outbox messages of the insert
+   * @throws DuplicateSubmissionException if a submission with this id exists (due or not); the existing
+   *     one is unchanged and no evidence was written
+   * @throws StoreException if the store is full or fails; nothing was written
+   */
+  void insert(StoredSubmission submission, Evidence evidence);
+
+  /**
+   * The journal kept with the submissions: pending records written by the mutating calls, the chain
+   * over them, histories (see {@link JournalStore}).
+   *
+   * @return the journal
+   */
+  JournalStore journal();
+
+  /**
+   * The outbox written with the submissions: what the webhook relay drains.
+   *
+   * @return the outbox
+   */
+  Outbox outbox();
 
   /**
    * The submission, unless it is absent or due at {@code now}. Never changes anything: no view is taken.
@@ -92,7 +126,26 @@ public interface SubmissionStore {
    * @param action what to do with the claimed submission, run while the store holds it
    * @return the action's result, or empty if there was nothing to claim (the action was not run)
    */
-  <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action);
+  default <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
+    return claim(id, now, action, claimed -> Evidence.NONE);
+  }
+
+  /**
+   * {@link #claim(SubmissionId, Instant, ClaimAction)} with evidence: after the action returned, the store
+   * asks {@code evidence} (with the submission as claimed) for the records and messages of the view and
+   * writes them in the same transaction as the view. If {@code evidence} throws or writing fails, nothing
+   * changes and the exception propagates (a write failure as a {@link StoreException}): a view never
+   * counts without its record.
+   *
+   * @param <T> the action's result type
+   * @param id the submission
+   * @param now the time to judge deadlines by
+   * @param action what to do with the claimed submission, run while the store holds it
+   * @param evidence the evidence of the view, given the submission as it was before the view
+   * @return the action's result, or empty if there was nothing to claim (neither function was run)
+   */
+  <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action,
+      Function<StoredSubmission, Evidence> evidence);
 
   /**
    * The submissions of a conversation that are not due at {@code now}, in no particular order: never one
@@ -114,7 +167,22 @@ public interface SubmissionStore {
    * @return {@code true} if replaced; {@code false} if absent or its version differs (nothing changed)
    * @throws IllegalArgumentException if the replacement's version is not {@code expectedVersion + 1}
    */
-  boolean replace(StoredSubmission replacement, long expectedVersion);
+  default boolean replace(StoredSubmission replacement, long expectedVersion) {
+    return replace(replacement, expectedVersion, Evidence.NONE);
+  }
+
+  /**
+   * {@link #replace(StoredSubmission, long)} with evidence, written in the same transaction if (and only
+   * if) the submission was replaced.
+   *
+   * @param replacement the new state; its {@code metadata().version()} must be {@code expectedVersion + 1}
+   * @param expectedVersion the version the stored row must have
+   * @param evidence the records and messages of the change
+   * @return {@code true} if replaced (and the evidence written); {@code false} if nothing changed
+   * @throws IllegalArgumentException if the replacement's version is not {@code expectedVersion + 1}
+   * @throws StoreException if the store fails; nothing changed
+   */
+  boolean replace(StoredSubmission replacement, long expectedVersion, Evidence evidence);
 
   /**
    * Deletes a submission now, due or not (an on-demand purge).
@@ -124,7 +192,20 @@ public interface SubmissionStore {
    * @throws StoreException if the store fails, or the row cannot be decoded (it then stays, for
    *     {@link #purgeDue} to delete and report at its deadline)
    */
-  Optional<SubmissionMetadata> delete(SubmissionId id);
+  default Optional<SubmissionMetadata> delete(SubmissionId id) {
+    return delete(id, gone -> Evidence.NONE);
+  }
+
+  /**
+   * {@link #delete(SubmissionId)} with evidence: if the submission existed, the store asks
+   * {@code evidence} with its metadata and writes the result in the same transaction as the delete.
+   *
+   * @param id the submission
+   * @param evidence the records and messages of the delete, given the metadata as it was
+   * @return its metadata as it was, or empty if it did not exist (nothing written)
+   * @throws StoreException if the store fails or the row cannot be decoded; nothing changed
+   */
+  Optional<SubmissionMetadata> delete(SubmissionId id, Function<SubmissionMetadata, Evidence> evidence);
 
   /**
    * Deletes up to {@code batchSize} submissions due at {@code now}, in one short unit of work, and returns
@@ -141,7 +222,22 @@ public interface SubmissionStore {
    * @return what was deleted
    * @throws IllegalArgumentException if {@code batchSize} is outside 1 to 10,000
    */
-  PurgeBatch purgeDue(Instant now, int batchSize);
+  default PurgeBatch purgeDue(Instant now, int batchSize) {
+    return purgeDue(now, batchSize, batch -> Evidence.NONE);
+  }
+
+  /**
+   * {@link #purgeDue(Instant, int)} with evidence: the store asks {@code evidence} with the batch it is
+   * deleting and writes the result in the same transaction as the deletes (not asked for an empty batch).
+   *
+   * @param now the time to judge deadlines by
+   * @param batchSize 1 to 10,000
+   * @param evidence the records and messages of the purge, given what is deleted
+   * @return what was deleted
+   * @throws IllegalArgumentException if {@code batchSize} is outside 1 to 10,000
+   * @throws StoreException if the store fails; nothing was deleted
+   */
+  PurgeBatch purgeDue(Instant now, int batchSize, Function<PurgeBatch, Evidence> evidence);
 
   /**
    * Up to {@code limit} submissions, not due as a whole, that hold a field whose own deadline

@@ -6,7 +6,11 @@ import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
 import dev.lhn.secureforms.spi.SubmissionStore;
+import dev.lhn.secureforms.spi.Evidence;
+import dev.lhn.secureforms.spi.JournalStore;
+import dev.lhn.secureforms.spi.Outbox;
 import java.time.Instant;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,8 +23,18 @@ public class ForwardingStore implements SubmissionStore {
   }
 
   @Override
-  public void insert(StoredSubmission submission) {
-    delegate.insert(submission);
+  public void insert(StoredSubmission submission, Evidence evidence) {
+    delegate.insert(submission, evidence);
+  }
+
+  @Override
+  public JournalStore journal() {
+    return delegate.journal();
+  }
+
+  @Override
+  public Outbox outbox() {
+    return delegate.outbox();
   }
 
   @Override
@@ -29,8 +43,9 @@ public class ForwardingStore implements SubmissionStore {
   }
 
   @Override
-  public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
-    return delegate.claim(id, now, action);
+  public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action,
+      Function<StoredSubmission, Evidence> evidence) {
+    return delegate.claim(id, now, action, evidence);
   }
 
   @Override
@@ -39,18 +54,18 @@ public class ForwardingStore implements SubmissionStore {
   }
 
   @Override
-  public boolean replace(StoredSubmission replacement, long expectedVersion) {
-    return delegate.replace(replacement, expectedVersion);
+  public boolean replace(StoredSubmission replacement, long expectedVersion, Evidence evidence) {
+    return delegate.replace(replacement, expectedVersion, evidence);
   }
 
   @Override
-  public Optional<SubmissionMetadata> delete(SubmissionId id) {
-    return delegate.delete(id);
+  public Optional<SubmissionMetadata> delete(SubmissionId id, Function<SubmissionMetadata, Evidence> evidence) {
+    return delegate.delete(id, evidence);
   }
 
   @Override
-  public PurgeBatch purgeDue(Instant now, int batchSize) {
-    return delegate.purgeDue(now, batchSize);
+  public PurgeBatch purgeDue(Instant now, int batchSize, Function<PurgeBatch, Evidence> evidence) {
+    return delegate.purgeDue(now, batchSize, evidence);
   }
 
   @Override

@@ -502,7 +502,8 @@ public final class ChatDeskServer implements AutoCloseable {
           "The submission could not be decrypted (key unavailable?). Nothing was consumed; try again later.");
     }
     if (revealed.isEmpty()) {
-      return Response.html(410, "Gone", pages.gone(id, c)).with("Referrer-Policy", "no-referrer");
+      // the journal says why it is gone: "revealed by operator-7 at 10:02", "purged: CONVERSATION_ENDED"
+      return Response.html(410, "Gone", pages.gone(id, c, forms.history(id))).with("Referrer-Policy", "no-referrer");
     }
     try (RevealedSubmission r = revealed.get()) {
       // no-store: no copy in any cache or back-forward history; no-referrer: the page's URL goes nowhere.

@@ -350,11 +350,21 @@ final class Pages {
     return h.toString();
   }
 
-  String gone(SubmissionId id, Conversation c) {
+  String gone(SubmissionId id, Conversation c, java.util.List<dev.lhn.secureforms.journal.JournalRecord> history) {
     Html h = new Html();
     h.raw("<section class=\"card\"><h1 id=\"gone\">Nothing to reveal</h1><p>Submission <code>").text(id.toString())
         .raw("</code> of conversation <code>").text(c.id())
-        .raw("</code> is gone: it was revealed as often as its form allows, or purged. Nothing was shown.</p>")
+        .raw("</code> is gone: it was revealed as often as its form allows, or purged. Nothing was shown.</p>");
+    h.raw("<ul id=\"history\">");
+    for (dev.lhn.secureforms.journal.JournalRecord r : history) {
+      String at = r.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+      switch (r.event()) {
+        case REVEALED -> h.raw("<li>").text("revealed by " + r.operatorId() + " at " + at).raw("</li>");
+        case PURGED -> h.raw("<li>").text("purged: " + r.detail() + " at " + at).raw("</li>");
+        default -> { }
+      }
+    }
+    h.raw("</ul>")
         .raw("<p><a href=\"/operator\">Back to the console</a></p></section>");
     return h.toString();
   }

@@ -106,6 +106,7 @@ class ChatDeskServerTest {
     HttpResponse<String> again = browser.post("/operator/reveal", form);
     assertEquals(410, again.statusCode());
     assertTrue(again.body().contains("Nothing to reveal"));
+    assertTrue(again.body().contains("revealed by "), "the journal says who took the view: " + again.body());
     assertFalse(again.body().contains("4242 4242"));
     assertTrue(fx.server.forms().status(card.id()).isEmpty());
   }

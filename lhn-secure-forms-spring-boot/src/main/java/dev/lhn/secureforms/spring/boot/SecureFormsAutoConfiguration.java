@@ -4,7 +4,6 @@ import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KmsClient;
 import dev.lhn.secureforms.RevealAuthorizer;
 import dev.lhn.secureforms.SecureForms;
-import dev.lhn.secureforms.event.AuditLog;
 import dev.lhn.secureforms.event.FormEventListener;
 import dev.lhn.secureforms.jdbc.JdbcEpochKeyStore;
 import dev.lhn.secureforms.jdbc.JdbcSubmissionStore;
@@ -140,7 +139,6 @@ public class SecureFormsAutoConfiguration {
    * @param scheduler the retention scheduler
    * @param authorizer the application's reveal authorizer, if any
    * @param listeners the application's event listeners
-   * @param auditLog the application's audit log, if any
    * @param customizers the builder customizers
    * @return the instance
    */
@@ -149,7 +147,7 @@ public class SecureFormsAutoConfiguration {
   public SecureForms secureForms(SecureFormsProperties properties, @Qualifier(KEK_BEAN) Aead kek,
       SubmissionStore store, EpochKeyStore epochKeys, RetentionScheduler scheduler,
       ObjectProvider<RevealAuthorizer> authorizer,
-      ObjectProvider<FormEventListener> listeners, ObjectProvider<AuditLog> auditLog,
+      ObjectProvider<FormEventListener> listeners,
       ObjectProvider<SecureFormsBuilderCustomizer> customizers) {
     SecureForms.Builder b = SecureForms.builder()
         .keyEncryptionKey(kek)
@@ -161,7 +159,6 @@ public class SecureFormsAutoConfiguration {
         .purgeBatchSize(properties.getPurge().getBatchSize())
         .endedConversationMemory(properties.getEndedConversationMemory());
     authorizer.ifAvailable(b::revealAuthorizer);
-    auditLog.ifAvailable(b::auditLog);
     listeners.orderedStream().forEach(b::listener);
     customizers.orderedStream().forEach(c -> c.customize(b));
     return b.build();

@@ -1,0 +1,429 @@
+package dev.lhn.secureforms.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lhn.secureforms.StoreException;
+import dev.lhn.secureforms.SubmissionId;
+import dev.lhn.secureforms.journal.JournalEvent;
+import dev.lhn.secureforms.journal.JournalRecord;
+import dev.lhn.secureforms.journal.Outcome;
+import dev.lhn.secureforms.spi.ChainState;
+import dev.lhn.secureforms.spi.Evidence;
+import dev.lhn.secureforms.spi.JournalStore;
+import dev.lhn.secureforms.spi.Outbox;
+import dev.lhn.secureforms.spi.OutboxMessage;
+import dev.lhn.secureforms.spi.StoredRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The journal and outbox tables ({@code <prefix>journal}, {@code <prefix>journal_chain},
+ * {@code <prefix>outbox}) of a {@link JdbcSubmissionStore}, over its executor. {@link #write} runs on the
+ * connection of the change's own transaction, so a record and its change commit together or not at all.
+ * Reachable through {@link JdbcSubmissionStore#journal()} and {@link JdbcSubmissionStore#outbox()}.
+ */
+public final class JdbcJournal implements JournalStore, Outbox {
+  private static final int MAX = 10_000;
+  private static final String RECORD_COLUMNS = "id, event, at_ms, outcome, operator_id, origin, reason,"
+      + " submission_id, form_id, form_version, field, conversation_ref, detail";
+  private static final String OUTBOX_COLUMNS = "id, aggregatetype, aggregateid, type, payload, created_at";
+
+  private final JdbcExecutor exec;
+  private final Dialect dialect;
+  private final String journal;
+  private final String chain;
+  private final String outbox;
+  private final String lockSuffix;
+  private final String insertRecord;
+  private final String insertMessage;
+
+  JdbcJournal(JdbcExecutor exec, Dialect dialect, String prefix, boolean skipLocked) {
+    this.exec = exec;
+    this.dialect = dialect;
+    this.journal = prefix + "journal";
+    this.chain = prefix + "journal_chain";
+    this.outbox = prefix + "outbox";
+    this.lockSuffix = skipLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
+    this.insertRecord = "INSERT INTO " + journal + " (" + RECORD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    this.insertMessage = "INSERT INTO " + outbox + " (" + OUTBOX_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
+  }
+
+  /** The probes the store's builder checks the tables with. */
+  static void probes(java.util.Map<String, String> probes, String prefix) {
+    probes.put(prefix + "journal", "SELECT seq, chain_position, mac, " + RECORD_COLUMNS + " FROM " + prefix
+        + "journal WHERE 1 = 0");
+    probes.put(prefix + "journal_chain", "SELECT id, wrapped_root, chain_count, head, purged_count, purged_head FROM "
+        + prefix + "journal_chain WHERE 1 = 0");
+    probes.put(prefix + "outbox", "SELECT seq, " + OUTBOX_COLUMNS + " FROM " + prefix + "outbox WHERE 1 = 0");
+  }
+
+  /** {@return the journal table's name} */
+  public String journalTable() {
+    return journal;
+  }
+
+  /** {@return the outbox table's name} */
+  public String outboxTable() {
+    return outbox;
+  }
+
+  /** Writes evidence on the connection of the change's transaction (batched per table). */
+  void write(Connection c, Evidence evidence) throws SQLException {
+    if (!evidence.records().isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(insertRecord)) {
+        for (JournalRecord r : evidence.records()) {
+          bind(ps, r);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    if (!evidence.outbox().isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(insertMessage)) {
+        for (OutboxMessage m : evidence.outbox()) {
+          if (dialect == Dialect.MARIADB || dialect == Dialect.MYSQL) {
+            ps.setString(1, m.id().toString());
+          } else {
+            ps.setObject(1, m.id());
+          }
+          ps.setString(2, m.aggregateType());
+          ps.setString(3, m.aggregateId());
+          ps.setString(4, m.type());
+          ps.setString(5, m.payload());
+          ps.setLong(6, m.createdAt().toEpochMilli());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement ps, JournalRecord r) throws SQLException {
+    ps.setString(1, r.id().toString());
+    ps.setString(2, r.event().name());
+    ps.setLong(3, r.at().toEpochMilli());
+    ps.setString(4, r.outcome().name());
+    text(ps, 5, r.operatorId());
+    text(ps, 6, r.origin());
+    text(ps, 7, r.reason());
+    text(ps, 8, r.submissionId() == null ? null : r.submissionId().toString());
+    text(ps, 9, r.formId());
+    ps.setInt(10, r.formVersion());
+    text(ps, 11, r.field());
+    text(ps, 12, r.conversationRef());
+    text(ps, 13, r.detail());
+  }
+
+  private static void text(PreparedStatement ps, int i, String s) throws SQLException {
+    if (s == null) {
+      ps.setNull(i, Types.VARCHAR);
+    } else {
+      ps.setString(i, s);
+    }
+  }
+
+  private static StoredRecord read(ResultSet rs) throws SQLException {
+    long seq = rs.getLong(1);
+    long pos = rs.getLong(2);
+    boolean pending = rs.wasNull();
+    byte[] mac = rs.getBytes(3);
+    String sub = rs.getString(11);
+    JournalRecord r;
+    try {
+      r = new JournalRecord(UUID.fromString(rs.getString(4)), JournalEvent.valueOf(rs.getString(5)),
+          Instant.ofEpochMilli(rs.getLong(6)), Outcome.valueOf(rs.getString(7)), rs.getString(8), rs.getString(9),
+          rs.getString(10), sub == null ? null : SubmissionId.parse(sub), rs.getString(12), rs.getInt(13),
+          rs.getString(14), rs.getString(15), rs.getString(16));
+    } catch (IllegalArgumentException e) {
+      // An edited row that no longer decodes: the verifier must name it, not stop on it.
+      r = JournalRecord.of(JournalEvent.CONFIGURATION, Instant.EPOCH).withOutcome(Outcome.FAILURE)
+          .withDetail("undecodable journal row " + seq);
+    }
+    if (pending || mac == null) {
+      return new StoredRecord(seq, 0, r, null);
+    }
+    return new StoredRecord(seq, pos, r, mac);
+  }
+
+  private String select() {
+    return "SELECT seq, chain_position, mac, " + RECORD_COLUMNS + " FROM " + journal;
+  }
+
+  private static void checkLimit(String name, int n) {
+    if (n < 1 || n > MAX) {
+      throw new IllegalArgumentException(name + " must be 1 to " + MAX + ", got " + n);
+    }
+  }
+
+  @Override
+  public void append(Evidence evidence) {
+    requireNonNull(evidence, "evidence");
+    if (evidence.isEmpty()) {
+      return;
+    }
+    exec.transaction("journal append", c -> {
+      write(c, evidence);
+      return null;
+    });
+  }
+
+  @Override
+  public List<JournalRecord> history(SubmissionId id, int limit) {
+    requireNonNull(id, "id");
+    checkLimit("limit", limit);
+    return exec.singleStatement("journal history of submission " + id, c -> {
+      try (PreparedStatement ps = c.prepareStatement(select() + " WHERE submission_id = ? ORDER BY seq")) {
+        ps.setString(1, id.toString());
+        ps.setMaxRows(limit);
+        List<JournalRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next() && out.size() < limit) {
+            out.add(read(rs).record());
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public Optional<ChainState> chainState() {
+    return Optional.ofNullable(exec.singleStatement("journal chain read", c -> readState(c, "")));
+  }
+
+  private ChainState readState(Connection c, String suffix) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT wrapped_root, chain_count, head, purged_count, purged_head"
+        + " FROM " + chain + " WHERE id = 1" + suffix)) {
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        return new ChainState(rs.getBytes(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5));
+      }
+    }
+  }
+
+  @Override
+  public ChainState createChain(ChainState initial) {
+    requireNonNull(initial, "initial");
+    try {
+      exec.singleStatement("journal chain creation", c -> {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + chain
+            + " (id, wrapped_root, chain_count, head, purged_count, purged_head) VALUES (1, ?, ?, ?, ?, ?)")) {
+          ps.setBytes(1, initial.wrappedRootKey());
+          ps.setLong(2, initial.count());
+          ps.setBytes(3, initial.head());
+          ps.setLong(4, initial.purgedCount());
+          ps.setBytes(5, initial.purgedHead());
+          ps.executeUpdate();
+        } catch (SQLException e) {
+          if (!exec.isDuplicateKey(e)) {
+            throw e;
+          }
+        }
+        return null;
+      });
+    } catch (StoreException e) {
+      // another instance may have created it in between: the stored head wins
+    }
+    return chainState().orElseThrow(() -> new StoreException("journal chain creation failed"));
+  }
+
+  /** Sentinel: another caller holds the chain lock. */
+  private static final Object HELD = new Object();
+
+  @Override
+  public int seal(int limit, ChainSealer sealer) {
+    checkLimit("limit", limit);
+    requireNonNull(sealer, "sealer");
+    Object r = exec.transaction("journal chaining", c -> {
+      ChainState head = readState(c, lockSuffix);
+      if (head == null) {
+        return chainMissingOrHeld(c);
+      }
+      List<StoredRecord> batch = pendingOn(c, limit);
+      if (batch.isEmpty()) {
+        return 0;
+      }
+      List<byte[]> macs = sealer.macs(head, batch);
+      if (macs.size() != batch.size()) {
+        throw new StoreException("the sealer returned " + macs.size() + " MACs for " + batch.size() + " records");
+      }
+      long pos = head.count();
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + journal
+          + " SET chain_position = ?, mac = ? WHERE seq = ? AND chain_position IS NULL")) {
+        for (int i = 0; i < batch.size(); i++) {
+          ps.setLong(1, ++pos);
+          ps.setBytes(2, macs.get(i));
+          ps.setLong(3, batch.get(i).sequence());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      updateHead(c, head.advanced(pos, macs.get(macs.size() - 1)));
+      return batch.size();
+    });
+    return r == HELD ? -1 : (Integer) r;
+  }
+
+  private Object chainMissingOrHeld(Connection c) throws SQLException {
+    if (readState(c, "") == null) {
+      throw new IllegalStateException("the journal has no chain head yet (" + chain + ")");
+    }
+    return HELD;
+  }
+
+  private void updateHead(Connection c, ChainState s) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE " + chain
+        + " SET chain_count = ?, head = ?, purged_count = ?, purged_head = ? WHERE id = 1")) {
+      ps.setLong(1, s.count());
+      ps.setBytes(2, s.head());
+      ps.setLong(3, s.purgedCount());
+      ps.setBytes(4, s.purgedHead());
+      if (ps.executeUpdate() != 1) {
+        throw new StoreException("journal chain head update failed: the head row is gone");
+      }
+    }
+  }
+
+  private List<StoredRecord> pendingOn(Connection c, int limit) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(select() + " WHERE chain_position IS NULL ORDER BY seq")) {
+      ps.setMaxRows(limit);
+      List<StoredRecord> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next() && out.size() < limit) {
+          out.add(read(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public List<StoredRecord> read(long afterPosition, int limit) {
+    checkLimit("limit", limit);
+    return exec.singleStatement("journal read", c -> {
+      try (PreparedStatement ps = c.prepareStatement(select()
+          + " WHERE chain_position > ? ORDER BY chain_position, seq")) {
+        ps.setLong(1, afterPosition);
+        ps.setMaxRows(limit);
+        List<StoredRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next() && out.size() < limit) {
+            out.add(read(rs));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public List<StoredRecord> pending(int limit) {
+    checkLimit("limit", limit);
+    return exec.singleStatement("journal pending read", c -> pendingOn(c, limit));
+  }
+
+  @Override
+  public long pendingCount() {
+    return exec.singleStatement("journal pending count", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + journal
+          + " WHERE chain_position IS NULL"); ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  @Override
+  public int purgeChained(Instant before, int batchSize) {
+    requireNonNull(before, "before");
+    checkLimit("batchSize", batchSize);
+    Object r = exec.transaction("journal retention", c -> {
+      ChainState head = readState(c, lockSuffix);
+      if (head == null) {
+        return readState(c, "") == null ? 0 : HELD;
+      }
+      List<StoredRecord> oldest = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(select()
+          + " WHERE chain_position > ? ORDER BY chain_position")) {
+        ps.setLong(1, head.purgedCount());
+        ps.setMaxRows(batchSize);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next() && oldest.size() < batchSize) {
+            StoredRecord s = read(rs);
+            if (!s.record().at().isBefore(before)) {
+              break;
+            }
+            oldest.add(s);
+          }
+        }
+      }
+      if (oldest.isEmpty()) {
+        return 0;
+      }
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + journal + " WHERE seq = ?")) {
+        for (StoredRecord s : oldest) {
+          ps.setLong(1, s.sequence());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      StoredRecord last = oldest.get(oldest.size() - 1);
+      updateHead(c, head.purged(last.position(), last.mac()));
+      return oldest.size();
+    });
+    return r == HELD ? -1 : (Integer) r;
+  }
+
+  @Override
+  public int drain(int limit, Consumer<List<OutboxMessage>> sink) {
+    checkLimit("limit", limit);
+    requireNonNull(sink, "sink");
+    return exec.transaction("outbox drain", c -> {
+      List<OutboxMessage> batch = new ArrayList<>();
+      List<Long> seqs = new ArrayList<>();
+      String q = "SELECT seq, " + OUTBOX_COLUMNS + " FROM " + outbox + " ORDER BY created_at, seq"
+          + " LIMIT " + limit + lockSuffix;
+      try (PreparedStatement ps = c.prepareStatement(q); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          seqs.add(rs.getLong(1));
+          batch.add(new OutboxMessage(UUID.fromString(rs.getString(2)), rs.getString(3), rs.getString(4),
+              rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7))));
+        }
+      }
+      if (batch.isEmpty()) {
+        return 0;
+      }
+      try {
+        sink.accept(List.copyOf(batch));
+      } catch (StoreException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new StoreException("outbox sink failed (" + e.getClass().getSimpleName() + "); messages kept", null, e);
+      }
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + outbox + " WHERE seq = ?")) {
+        for (Long s : seqs) {
+          ps.setLong(1, s);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return batch.size();
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcJournal[" + journal + ", " + outbox + "]";
+  }
+}
