@@ -25,6 +25,7 @@ final class Compliance {
   private final Duration epochWindow;
   /** Form id and version to the verdict; a form is checked once. */
   private final Map<String, List<ComplianceViolation>> checkedForms = new ConcurrentHashMap<>();
+  private String verdict;
 
   private Compliance(CompliancePolicy policy, Duration epochWindow) {
     this.policy = policy;
@@ -51,8 +52,9 @@ final class Compliance {
     if (!broken.isEmpty()) {
       throw new ComplianceException(policy.name(), broken);
     }
-    LOG.info("compliance profile {}: the configuration and {} declared form(s) break no rule ({} rules checked)",
-        policy.name(), forms.size(), policy.rules().size());
+    c.verdict = "compliance " + policy.name() + ": the configuration and " + forms.size()
+        + " declared form(s) break none of " + policy.rules().size() + " rules";
+    LOG.info("{}", c.verdict);
     return c;
   }
 
@@ -75,5 +77,10 @@ final class Compliance {
 
   String name() {
     return policy.name();
+  }
+
+  /** The startup verdict the builder writes to the journal. */
+  String verdict() {
+    return verdict;
   }
 }

@@ -1524,7 +1524,17 @@ public final class SecureForms implements AutoCloseable {
         throw new IllegalStateException("formRequestLifetime (" + lifetime + ") must not exceed sealingKeyGrace ("
             + sealingGrace + "): a form request must not outlive the key it names");
       }
-      return new SecureForms(this);
+      SecureForms forms = new SecureForms(this);
+      if (checkedCompliance != null) {
+        // #14: the profile's verdict is evidence too; an instance whose verdict cannot be journaled does not start.
+        try {
+          forms.recordConfiguration(Outcome.SUCCESS, checkedCompliance.verdict());
+        } catch (RuntimeException e) {
+          forms.close();
+          throw e;
+        }
+      }
+      return forms;
     }
 
     private static void once(Object current, String option, Object shown) {

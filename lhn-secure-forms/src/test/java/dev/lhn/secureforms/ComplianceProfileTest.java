@@ -71,6 +71,8 @@ class ComplianceProfileTest {
   @Test
   void aCompliantConfiguration_builds_andSubmitRefusesABreakingForm_storingNothing() {
     try (SecureForms forms = compliant().forms(compliantCard()).build()) {
+      forms.sealJournal();
+      assertThat(forms.journalCheckpoint().count()).as("the profile's verdict is the first journal record").isEqualTo(1);
       SubmissionReceipt ok = forms.submit(compliantCard(), "c-1",
           java.util.Map.of("pan", "4111 1111 1111 1111", "exp", "12/39", "cvc", "123"));
       assertThat(forms.status(ok.id())).isPresent();
