@@ -243,7 +243,16 @@ final class JdbcSchema {
             return; // an older or foreign table: the column check names it
           }
         }
-        if (attempt == 5) {
+        // PostgreSQL's CREATE ... IF NOT EXISTS can still lose a race on its catalog (SQL state 23505 or
+        // 42P07) when instances create the same table at once; with five tables (#11) and their indexes
+        // a few rounds may be lost in a row, so retry more often, after a short random pause.
+        if (attempt == 20) {
+          throw e;
+        }
+        try {
+          Thread.sleep(5 + java.util.concurrent.ThreadLocalRandom.current().nextInt(45));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
           throw e;
         }
       }
