@@ -2,7 +2,7 @@
 # Runs the JMH benchmarks, writes JMH JSON into benchmarks/results/ and renders the Markdown table
 # (docs/BENCHMARKS.md explains every variant and figure).
 #
-#   benchmarks/run.sh [quick|full] [crypto|e2e|purge|kms|all]  default: quick crypto
+#   benchmarks/run.sh [quick|full] [crypto|e2e|purge|kms|journal|all]  default: quick crypto
 #
 #   quick  spot check: 1 fork, short iterations; "quick all" takes about 3 minutes, "quick crypto" about 1.5
 #   full   the published numbers: the iterations and forks declared on each benchmark class (about 8 minutes
@@ -29,12 +29,12 @@ mkdir -p "$results"
 
 case $mode in
   quick|full) ;;
-  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|journal|all]" >&2; exit 2 ;;
 esac
 case $what in
-  all) suites=(crypto e2e purge kms) ;;
-  crypto|e2e|purge|kms) suites=("$what") ;;
-  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|all]" >&2; exit 2 ;;
+  all) suites=(crypto e2e purge kms journal) ;;
+  crypto|e2e|purge|kms|journal) suites=("$what") ;;
+  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|journal|all]" >&2; exit 2 ;;
 esac
 
 if [[ ! -f $jar ]]; then
@@ -57,6 +57,10 @@ for suite in "${suites[@]}"; do
       pattern='dev.lhn.secureforms.bench.E2eBenchmark'
       profilers=()
       quick=(-f 1 -wi 2 -i 2 -w 1s -r 2s) ;;
+    journal)
+      pattern='dev.lhn.secureforms.bench.JournalBenchmark'
+      profilers=()
+      quick=(-f 1 -wi 2 -i 3 -w 2s -r 3s) ;;
     purge)
       pattern='dev.lhn.secureforms.bench.PurgeBenchmark'
       profilers=()
