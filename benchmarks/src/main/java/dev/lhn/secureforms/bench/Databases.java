@@ -52,6 +52,9 @@ final class Databases {
     execute(ds, "DROP TABLE IF EXISTS " + STORE_TABLE);
     execute(ds, "DROP TABLE IF EXISTS " + FLOOR_TABLE);
     execute(ds, "DROP TABLE IF EXISTS " + EPOCH_KEYS_TABLE);
+    for (String t : new String[] {"journal", "journal_chain", "outbox", "ended_conversations"}) {
+      execute(ds, "DROP TABLE IF EXISTS " + PREFIX + t);
+    }
   }
 
   static void execute(BenchDataSource ds, String sql) throws SQLException {
