@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -137,6 +138,9 @@ public final class WebhookThroughput {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1000.0;
   }
 
+  /** The one clock the harness's outboxes stamp messages with. */
+  private static final InstantSource CLOCK = InstantSource.system();
+
   private interface BenchOutbox extends Outbox {
     void add(String type, String payload);
   }
@@ -147,7 +151,7 @@ public final class WebhookThroughput {
 
     @Override
     public synchronized void add(String type, String payload) {
-      messages.add(new OutboxMessage(UUID.randomUUID(), "submission", "s", type, payload, Instant.now()));
+      messages.add(new OutboxMessage(UUID.randomUUID(), "submission", "s", type, payload, CLOCK.instant()));
     }
 
     @Override
@@ -185,7 +189,7 @@ public final class WebhookThroughput {
         ps.setString(1, UUID.randomUUID().toString());
         ps.setString(2, type);
         ps.setString(3, payload);
-        ps.setLong(4, System.currentTimeMillis());
+        ps.setLong(4, CLOCK.millis());
         ps.executeUpdate();
       } catch (SQLException e) {
         throw new StoreException("insert", e.getSQLState());
