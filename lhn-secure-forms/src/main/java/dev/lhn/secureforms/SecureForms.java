@@ -431,6 +431,9 @@ public final class SecureForms implements AutoCloseable {
       for (int attempt = 1; ; attempt++) {
         try {
           revealed = claimOnce(id, viewer, now, claimedMeta, produced, claimedAt);
+          if (revealed.isEmpty() && produced[0] != null) {
+            produced[0].close(); // opened, but the view was not committed (an optimistic store lost its race)
+          }
           break;
         } catch (KeyHierarchy.NotCached missing) {
           // An epoch key this instance has not loaded: load it (a store read, one KEK call) with no row
@@ -479,21 +482,23 @@ public final class SecureForms implements AutoCloseable {
   }
 
   /**
-   * One claim: takes a view and opens the submission while the store holds it. Reads no store and calls
-   * no KEK inside (keys come from memory); throws {@link KeyHierarchy.NotCached} to have a key loaded.
+   * One claim: opens the submission as the store claims it (holding it, or on a snapshot it then commits by
+   * compare-and-set) and takes the view. Reads no store and calls no KEK inside (keys come from memory);
+   * throws {@link KeyHierarchy.NotCached} to have a key loaded.
    */
   private Optional<RevealedSubmission> claimOnce(SubmissionId id, Viewer viewer, Instant now,
       SubmissionMetadata[] claimedMeta, RevealedSubmission[] produced, Instant[] claimedAt) {
     return store.claim(id, now, claimed -> {
       if (produced[0] != null) {
-        produced[0].close(); // a store retrying a rolled-back claim runs this again: wipe the first try
+        produced[0].close(); // a store claiming again (a lost race or deadlock) runs this again: wipe the first try
         produced[0] = null;
       }
       SubmissionMetadata cm = claimed.metadata();
       claimedMeta[0] = cm;
-      // "Due" is decided here, with the time read while the store holds the row, against the row as
-      // held: a conversation end (or a purge deadline) committed by another instance while this reveal
-      // waited for the row has moved its deadlines, and the time read before the claim would miss it.
+      // "Due" is decided here, with the time read as the store claims the row, against the row as claimed:
+      // a conversation end (or a purge deadline) committed by another instance while this reveal waited
+      // for the row has moved its deadlines, and the time read before the claim would miss it (an
+      // optimistic store's compare-and-set fails if the row changed after this read).
       Instant at = now();
       claimedAt[0] = at;
       if (cm.isDue(at)) {

@@ -90,16 +90,7 @@ public final class JdbcJournal implements JournalStore, Outbox {
     if (!evidence.outbox().isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement(insertMessage)) {
         for (OutboxMessage m : evidence.outbox()) {
-          if (dialect == Dialect.MARIADB || dialect == Dialect.MYSQL) {
-            ps.setString(1, m.id().toString());
-          } else {
-            ps.setObject(1, m.id());
-          }
-          ps.setString(2, m.aggregateType());
-          ps.setString(3, m.aggregateId());
-          ps.setString(4, m.type());
-          ps.setString(5, m.payload());
-          ps.setLong(6, m.createdAt().toEpochMilli());
+          bindMessage(ps, 1, m);
           ps.addBatch();
         }
         ps.executeBatch();
@@ -107,20 +98,99 @@ public final class JdbcJournal implements JournalStore, Outbox {
     }
   }
 
+  /**
+   * PostgreSQL (and the databases that speak its dialect): one statement that makes a change and writes its
+   * evidence, for one network round trip and no explicit transaction. {@code change} is a data-modifying
+   * statement without {@code RETURNING}; the evidence rows are inserted only if it changed a row, so a
+   * compare-and-set that lost writes nothing. Its parameters come first, then the records', then the
+   * messages'; bind them with {@link #bindEvidence}.
+   *
+   * <pre>WITH c AS (change RETURNING 1),
+   *      j AS (INSERT INTO journal (...) SELECT * FROM (VALUES (...), ...) v WHERE EXISTS (SELECT 1 FROM c)),
+   *      o AS (INSERT INTO outbox (...) SELECT * FROM (VALUES (...), ...) v WHERE EXISTS (SELECT 1 FROM c))
+   * SELECT COUNT(*) FROM c</pre>
+   */
+  String withEvidence(String change, Evidence evidence) {
+    StringBuilder b = new StringBuilder(change.length() + 200 + 40 * evidence.records().size())
+        .append("WITH c AS (").append(change).append(" RETURNING 1)");
+    if (!evidence.records().isEmpty()) {
+      b.append(", j AS (INSERT INTO ").append(journal).append(" (").append(RECORD_COLUMNS)
+          .append(") SELECT * FROM (VALUES ");
+      values(b, evidence.records().size(), 13);
+      b.append(") v WHERE EXISTS (SELECT 1 FROM c))");
+    }
+    if (!evidence.outbox().isEmpty()) {
+      b.append(", o AS (INSERT INTO ").append(outbox).append(" (").append(OUTBOX_COLUMNS)
+          .append(") SELECT * FROM (VALUES ");
+      values(b, evidence.outbox().size(), 6);
+      b.append(") v WHERE EXISTS (SELECT 1 FROM c))");
+    }
+    return b.append(" SELECT COUNT(*) FROM c").toString();
+  }
+
+  /** Binds the evidence of {@link #withEvidence} from parameter {@code first} on. */
+  void bindEvidence(PreparedStatement ps, int first, Evidence evidence) throws SQLException {
+    int i = first;
+    for (JournalRecord r : evidence.records()) {
+      bind(ps, i, r);
+      i += 13;
+    }
+    for (OutboxMessage m : evidence.outbox()) {
+      bindMessage(ps, i, m);
+      i += 6;
+    }
+  }
+
+  /** Runs a statement of {@link #withEvidence}: how many rows its change changed. */
+  static int changed(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static void values(StringBuilder b, int rows, int columns) {
+    for (int r = 0; r < rows; r++) {
+      b.append(r == 0 ? "(" : ", (");
+      for (int c = 0; c < columns; c++) {
+        b.append(c == 0 ? "?" : ", ?");
+      }
+      b.append(')');
+    }
+  }
+
+  private void bindMessage(PreparedStatement ps, int first, OutboxMessage m) throws SQLException {
+    if (dialect == Dialect.MARIADB || dialect == Dialect.MYSQL) {
+      ps.setString(first, m.id().toString());
+    } else {
+      ps.setObject(first, m.id());
+    }
+    ps.setString(first + 1, m.aggregateType());
+    ps.setString(first + 2, m.aggregateId());
+    ps.setString(first + 3, m.type());
+    ps.setString(first + 4, m.payload());
+    ps.setLong(first + 5, m.createdAt().toEpochMilli());
+  }
+
   private static void bind(PreparedStatement ps, JournalRecord r) throws SQLException {
-    ps.setString(1, r.id().toString());
-    ps.setString(2, r.event().name());
-    ps.setLong(3, r.at().toEpochMilli());
-    ps.setString(4, r.outcome().name());
-    text(ps, 5, r.operatorId());
-    text(ps, 6, r.origin());
-    text(ps, 7, r.reason());
-    text(ps, 8, r.submissionId() == null ? null : r.submissionId().toString());
-    text(ps, 9, r.formId());
-    ps.setInt(10, r.formVersion());
-    text(ps, 11, r.field());
-    text(ps, 12, r.conversationRef());
-    text(ps, 13, r.detail());
+    bind(ps, 1, r);
+  }
+
+  private static void bind(PreparedStatement ps, int first, JournalRecord r) throws SQLException {
+    int o = first - 1;
+    ps.setString(o + 1, r.id().toString());
+    ps.setString(o + 2, r.event().name());
+    ps.setLong(o + 3, r.at().toEpochMilli());
+    ps.setString(o + 4, r.outcome().name());
+    text(ps, o + 5, r.operatorId());
+    text(ps, o + 6, r.origin());
+    text(ps, o + 7, r.reason());
+    text(ps, o + 8, r.submissionId() == null ? null : r.submissionId().toString());
+    text(ps, o + 9, r.formId());
+    ps.setInt(o + 10, r.formVersion());
+    text(ps, o + 11, r.field());
+    text(ps, o + 12, r.conversationRef());
+    text(ps, o + 13, r.detail());
   }
 
   private static void text(PreparedStatement ps, int i, String s) throws SQLException {

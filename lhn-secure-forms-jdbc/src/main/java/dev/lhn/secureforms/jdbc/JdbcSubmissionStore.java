@@ -75,6 +75,12 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   private static final int MAX_BATCH = 10_000;
   private static final int MAX_FORM_ID_LENGTH = 64;
   private static final int DELETE_CHUNK = 500;
+  /**
+   * How often one claim reads the row again after its compare-and-set lost. Each loss means another change
+   * of the row committed (a view, an end, a field purge), so a claim of a submission with few views left
+   * ends within a few attempts; the bound only turns a pathological writer into an error.
+   */
+  private static final int MAX_CLAIM_ATTEMPTS = 100;
 
   private final JdbcExecutor exec;
   private final Dialect dialect;
@@ -164,22 +170,32 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     }
     String op = "insert of submission " + m.id();
     try {
+      // PostgreSQL: the row and its evidence in one statement (one round trip, no explicit transaction).
+      boolean oneStatement = dialect == Dialect.POSTGRESQL && !evidence.isEmpty();
       JdbcExecutor.Work<Object> work = c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql.insert)) {
+        try (PreparedStatement ps = c.prepareStatement(oneStatement ? journal.withEvidence(sql.insert, evidence)
+            : sql.insert)) {
           ps.setBytes(1, m.id().toBytes());
           bindContent(ps, 2, submission);
           setNullableInstant(ps, 17, m.fieldPurgeAt());
-          ps.executeUpdate();
+          if (oneStatement) {
+            journal.bindEvidence(ps, 18, evidence);
+            JdbcJournal.changed(ps);
+          } else {
+            ps.executeUpdate();
+          }
         } catch (SQLException e) {
           if (exec.isDuplicateKey(e)) {
             throw new DuplicateKey();
           }
           throw e;
         }
-        journal.write(c, evidence);
+        if (!oneStatement) {
+          journal.write(c, evidence);
+        }
         return null;
       };
-      if (evidence.isEmpty()) {
+      if (evidence.isEmpty() || oneStatement) {
         exec.singleStatement(op, work);
       } else {
         exec.transaction(op, work);
@@ -203,6 +219,17 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     }));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Optimistic, so that no row lock is held while the action decrypts (or a KMS is called): the row is
+   * read without a lock, the action runs on it, and the view is then taken by one compare-and-set on the
+   * row's version (a {@code DELETE ... WHERE id = ? AND version = ?} for the last view, a versioned
+   * {@code UPDATE} otherwise) together with the view's evidence: on PostgreSQL in one statement (a
+   * data-modifying CTE), elsewhere in one short transaction. The action's result is returned only if that
+   * committed. If the row changed in between (another view, a conversation end, a purge), the result is
+   * discarded (closed, if it is {@link AutoCloseable}) and the claim runs again on the row as it is now.
+   */
   @Override
   public <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action,
       Function<StoredSubmission, Evidence> evidence) {
@@ -211,57 +238,89 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     requireNonNull(action, "action");
     requireNonNull(evidence, "evidence");
     String op = "claim of submission " + id;
-    try {
-      return exec.transaction(op, c -> {
-        StoredSubmission claimed = null;
-        boolean deleted = false;
-        if (sql.claimLastView != null) {
-          try (PreparedStatement ps = c.prepareStatement(sql.claimLastView)) {
-            ps.setBytes(1, id.toBytes());
-            claimed = readOne(op, ps); // a damaged row throws here, and the delete is rolled back
-            deleted = claimed != null;
-          }
+    for (int attempt = 1; ; attempt++) {
+      StoredSubmission read = exec.singleStatement(op, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.find)) {
+          ps.setBytes(1, id.toBytes());
+          ps.setLong(2, now.toEpochMilli());
+          return readOne(op, ps); // a damaged row is a typed error, and nothing changes
         }
-        if (claimed == null) {
-          try (PreparedStatement ps = c.prepareStatement(sql.lockForClaim)) {
-            ps.setBytes(1, id.toBytes());
-            claimed = readOne(op, ps);
-          }
-        }
-        if (claimed == null || claimed.metadata().isDue(now)) {
-          throw NothingToClaim.INSTANCE; // rolls back: a due row stays for the purge
-        }
-        // The row is locked (or deleted) by this open transaction: the action runs while we hold it.
-        T result = Objects.requireNonNull(action.run(claimed), "the claim action returned null");
-        // The view's records in the view's transaction: no record, no view (a failure rolls both back).
-        journal.write(c, Objects.requireNonNull(evidence.apply(claimed), "the claim's evidence"));
-        if (!deleted) {
-          SubmissionMetadata m = claimed.metadata();
-          int changed;
-          if (m.viewsLeft() <= 1) {
-            try (PreparedStatement ps = c.prepareStatement(sql.deleteById)) {
-              ps.setBytes(1, id.toBytes());
-              changed = ps.executeUpdate();
-            }
-          } else {
-            SubmissionMetadata after = m.afterView(now);
-            try (PreparedStatement ps = c.prepareStatement(sql.countDown)) {
-              ps.setInt(1, after.viewsLeft());
-              ps.setLong(2, after.version());
-              ps.setLong(3, after.purgeAt().toEpochMilli());
-              ps.setBytes(4, id.toBytes());
-              ps.setLong(5, m.version());
-              changed = ps.executeUpdate();
-            }
-          }
-          if (changed != 1) {
-            throw new StoreException(op + " failed: the locked row changed under the lock");
-          }
-        }
-        return Optional.of(result);
       });
-    } catch (NothingToClaim e) {
-      return Optional.empty();
+      if (read == null || read.metadata().isDue(now)) {
+        return Optional.empty(); // a due row stays for the purge
+      }
+      T result = Objects.requireNonNull(action.run(read), "the claim action returned null");
+      boolean viewed;
+      try {
+        // The view's records with the view: no record, no view (a failure changes neither).
+        Evidence records = Objects.requireNonNull(evidence.apply(read), "the claim's evidence");
+        viewed = takeView(op, read.metadata(), now, records);
+      } catch (RuntimeException | Error e) {
+        discard(result);
+        throw e;
+      }
+      if (viewed) {
+        return Optional.of(result);
+      }
+      discard(result); // the row changed after it was read: claim it again as it is now
+      if (attempt == MAX_CLAIM_ATTEMPTS) {
+        throw new StoreException(op + " failed: the row changed " + MAX_CLAIM_ATTEMPTS
+            + " times while it was being claimed; nothing was consumed");
+      }
+    }
+  }
+
+  /** The compare-and-set of a view: whether the row was still as read, and the view is committed. */
+  private boolean takeView(String op, SubmissionMetadata m, Instant now, Evidence evidence) {
+    boolean last = m.viewsLeft() <= 1;
+    SubmissionMetadata after = last ? null : m.afterView(now);
+    String change = last ? sql.deleteByIdAndVersion : sql.countDown;
+    JdbcExecutor.Work<Boolean> work = c -> {
+      if (evidence.isEmpty() || dialect != Dialect.POSTGRESQL) {
+        int changed;
+        try (PreparedStatement ps = c.prepareStatement(change)) {
+          bindView(ps, m, after);
+          changed = ps.executeUpdate();
+        }
+        if (changed == 1) {
+          journal.write(c, evidence);
+        }
+        return changed == 1;
+      }
+      try (PreparedStatement ps = c.prepareStatement(journal.withEvidence(change, evidence))) {
+        journal.bindEvidence(ps, bindView(ps, m, after), evidence);
+        return JdbcJournal.changed(ps) == 1;
+      }
+    };
+    return evidence.isEmpty() || dialect == Dialect.POSTGRESQL
+        ? exec.singleStatement(op, work)
+        : exec.transaction(op, work);
+  }
+
+  /** Binds a view's compare-and-set; returns the next parameter index. */
+  private static int bindView(PreparedStatement ps, SubmissionMetadata m, SubmissionMetadata after)
+      throws SQLException {
+    if (after == null) {
+      ps.setBytes(1, m.id().toBytes());
+      ps.setLong(2, m.version());
+      return 3;
+    }
+    ps.setInt(1, after.viewsLeft());
+    ps.setLong(2, after.version());
+    ps.setLong(3, after.purgeAt().toEpochMilli());
+    ps.setBytes(4, m.id().toBytes());
+    ps.setLong(5, m.version());
+    return 6;
+  }
+
+  /** Closes a claim result that will not be returned, if it holds something to close (plaintext). */
+  private static void discard(Object result) {
+    if (result instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("closing a discarded claim result failed ({})", e.getClass().getSimpleName());
+      }
     }
   }
 
@@ -769,16 +828,6 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   }
 
   // ------------------------------------------------------------------------------ connections, errors
-
-  /** Ends a claim's transaction with a rollback when there is nothing to claim; never escapes the store. */
-  private static final class NothingToClaim extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    static final NothingToClaim INSTANCE = new NothingToClaim();
-
-    private NothingToClaim() {
-      super(null, null, false, false);
-    }
-  }
 
   /** Thrown inside {@link #insert}'s statement when the id is taken; never escapes the store. */
   private static final class DuplicateKey extends RuntimeException {

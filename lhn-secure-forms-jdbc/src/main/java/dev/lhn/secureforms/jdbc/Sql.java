@@ -19,11 +19,10 @@ final class Sql {
   final String insert;
   final String find;
   final String findByConversation;
-  /** Deletes the last view and returns the row, in one statement; {@code null} where the database cannot. */
-  final String claimLastView;
-  final String lockForClaim;
   final String countDown;
   final String deleteById;
+  /** The compare-and-set of a last view. */
+  final String deleteByIdAndVersion;
   /** Deletes a row and returns its metadata, in one statement; {@code null} where the database cannot. */
   final String deleteReturning;
   final String lockForDelete;
@@ -53,25 +52,16 @@ final class Sql {
     find = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ? AND purge_at > ?";
     findByConversation = "SELECT " + COLUMNS + " FROM " + table + " WHERE conversation_id = ? AND purge_at > ?";
     // Locking statements find their row by primary key only, so that no plan can lock a range of other
-    // rows; the store checks purge_at itself and rolls back if the row it locked is due.
-    String lastView = table + " WHERE id = ? AND views_left = 1";
-    switch (dialect) {
-      case POSTGRESQL, MARIADB -> {
-        claimLastView = "DELETE FROM " + lastView + " RETURNING " + COLUMNS;
-        deleteReturning = "DELETE FROM " + table + " WHERE id = ? RETURNING " + META_COLUMNS;
-      }
-      case H2 -> {
-        claimLastView = "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM " + lastView + ")";
-        deleteReturning = "SELECT " + META_COLUMNS + " FROM OLD TABLE (DELETE FROM " + table + " WHERE id = ?)";
-      }
-      default -> {
-        claimLastView = null;
-        deleteReturning = null;
-      }
-    }
-    lockForClaim = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ? FOR UPDATE";
+    // rows; the store checks purge_at itself and rolls back if the row it locked is due. A claim takes no
+    // lock: it reads, and commits its view by a compare-and-set on id and version.
+    deleteReturning = switch (dialect) {
+      case POSTGRESQL, MARIADB -> "DELETE FROM " + table + " WHERE id = ? RETURNING " + META_COLUMNS;
+      case H2 -> "SELECT " + META_COLUMNS + " FROM OLD TABLE (DELETE FROM " + table + " WHERE id = ?)";
+      default -> null;
+    };
     countDown = "UPDATE " + table + " SET views_left = ?, version = ?, purge_at = ? WHERE id = ? AND version = ?";
     deleteById = "DELETE FROM " + table + " WHERE id = ?";
+    deleteByIdAndVersion = "DELETE FROM " + table + " WHERE id = ? AND version = ?";
     lockForDelete = "SELECT " + META_COLUMNS + " FROM " + table + " WHERE id = ? FOR UPDATE";
     replace = "UPDATE " + table + " SET form_id = ?, schema_version = ?, conversation_id = ?, submitted_at = ?, "
         + "version = ?, max_views = ?, views_left = ?, reveal_window_ms = ?, expires_at = ?, purge_at = ?, "

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lhn.secureforms.StoreException;
 import dev.lhn.secureforms.SubmissionId;
+import dev.lhn.secureforms.journal.JournalEvent;
+import dev.lhn.secureforms.journal.JournalRecord;
+import dev.lhn.secureforms.spi.Evidence;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
 import dev.lhn.secureforms.testing.Canaries;
@@ -112,11 +115,25 @@ class JdbcFailureTest {
     StoredSubmission s = submission(1);
     store.insert(s);
     faulty.failCommit = true;
-    StoreException e = assertThrows(StoreException.class, () -> store.claim(s.metadata().id(), T0, c -> 1));
+    StoreException e = assertThrows(StoreException.class,
+        () -> store.claim(s.metadata().id(), T0, c -> 1, c -> viewRecord(c)));
     assertEquals("claim of submission " + s.metadata().id() + " failed: database error 1406 (SQL state 22001)",
         e.getMessage());
     faulty.heal();
     assertEquals(Optional.of(s), store.find(s.metadata().id(), T0), "the last view was rolled back");
+  }
+
+  @Test
+  void claim_actionThrows_changesNothing_andNoTransactionWasOpen() {
+    StoredSubmission s = submission(1);
+    store.insert(s);
+    faulty.autoCommitAtClose.clear();
+    IllegalStateException thrown = new IllegalStateException("decryption failed");
+    assertSame(thrown, assertThrows(IllegalStateException.class, () -> store.claim(s.metadata().id(), T0, c -> {
+      throw thrown;
+    })));
+    assertEquals(List.of(true), faulty.autoCommitAtClose, "only the read ran: no lock is held over the action");
+    assertEquals(Optional.of(s), store.find(s.metadata().id(), T0));
   }
 
   @Test
@@ -139,27 +156,33 @@ class JdbcFailureTest {
     assertThrows(IllegalStateException.class, () -> store.claim(a.metadata().id(), T0, c -> {
       throw new IllegalStateException("the action failed");
     }));
+    store.claim(a.metadata().id(), T0, c -> 1, c -> viewRecord(c));
     store.purgeDue(T0.plus(Duration.ofDays(2)), 10).purged();
-    assertEquals(List.of(true, true, true), faulty.autoCommitAtClose);
+    // a claim reads in auto-commit, then takes its view: one statement, or a transaction with evidence
+    assertEquals(List.of(true, true, true, true, true, true), faulty.autoCommitAtClose);
   }
 
   @Test
-  void claim_rollbackFails_rethrowsTheActionsException_andNeverCommits() {
+  void claim_rollbackFails_afterTheEvidenceFailed_neverCommits() {
     StoredSubmission s = submission(1);
     store.insert(s);
     faulty.autoCommitAtClose.clear();
     faulty.failRollback = true;
-    IllegalStateException thrown = new IllegalStateException("decryption failed");
-    String logged = stderrOf(() -> assertSame(thrown, assertThrows(IllegalStateException.class,
-        () -> store.claim(s.metadata().id(), T0, c -> {
-          throw thrown;
-        }))));
-    assertEquals(List.of(false), faulty.autoCommitAtClose,
+    faulty.failStatement = sql -> sql.startsWith("INSERT INTO " + prefix + "journal ");
+    String logged = stderrOf(() -> assertThrows(StoreException.class,
+        () -> store.claim(s.metadata().id(), T0, c -> 1, c -> viewRecord(c))));
+    assertEquals(List.of(true, false), faulty.autoCommitAtClose,
         "auto-commit stays off when the rollback failed, so nothing commits the deleted row");
     assertTrue(logged.contains("rollback failed (SQL state 22001)"), logged);
     assertEquals(List.of(), driverQuotedValues(s).leaksIn(logged), logged);
     faulty.heal();
     assertEquals(Optional.of(s), store.find(s.metadata().id(), T0), "closing the connection rolled back");
+  }
+
+  private static Evidence viewRecord(StoredSubmission claimed) {
+    return new Evidence(List.of(JournalRecord.of(JournalEvent.REVEALED, T0)
+        .withData(claimed.metadata().id(), claimed.metadata().formId(), claimed.metadata().schemaVersion(), null)),
+        List.of());
   }
 
   /**

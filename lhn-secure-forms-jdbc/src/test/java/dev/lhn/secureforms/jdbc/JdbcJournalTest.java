@@ -112,7 +112,7 @@ class JdbcJournalTest {
   void reveal_journalWriteFails_revealsNothing_viewIntact_laterRevealWorks(TestDatabase db) throws Exception {
     SecureForms forms = open(db);
     SubmissionReceipt r = forms.submit(Forms.card(), "conv-1", values());
-    faulty.failStatement = s -> s.startsWith("INSERT INTO " + prefix + "journal ");
+    faulty.failStatement = s -> s.contains("INSERT INTO " + prefix + "journal ");
     assertThrows(StoreException.class, () -> forms.reveal(r.id(), Viewer.of("op-7")));
     faulty.failStatement = s -> false;
     assertEquals(1, forms.status(r.id()).orElseThrow().viewsLeft(), "the view is intact");

@@ -424,6 +424,8 @@ public abstract class SubmissionStoreCompatibilityKit {
       }
       subs.forEach(store::insert);
       Map<SubmissionId, AtomicInteger> wins = new ConcurrentHashMap<>();
+      // The states whose claims returned: a store may run an action on a state it then loses (an
+      // optimistic compare-and-set), but only the committed view's result comes back.
       Map<SubmissionId, ConcurrentLinkedQueue<Integer>> viewsSeen = new ConcurrentHashMap<>();
       Map<SubmissionId, ConcurrentLinkedQueue<Long>> versionsSeen = new ConcurrentHashMap<>();
       for (StoredSubmission s : subs) {
@@ -437,14 +439,14 @@ public abstract class SubmissionStoreCompatibilityKit {
         Collections.shuffle(order, new java.util.Random(t));
         for (StoredSubmission s : order) {
           SubmissionId id = s.metadata().id();
-          Optional<SubmissionId> got = store.claim(id, now, c -> {
-            viewsSeen.get(id).add(c.metadata().viewsLeft());
-            versionsSeen.get(id).add(c.metadata().version());
+          Optional<SubmissionMetadata> got = store.claim(id, now, c -> {
             Thread.yield();
-            return c.metadata().id();
+            return c.metadata();
           });
           if (got.isPresent()) {
-            assertEquals(id, got.get(), "the claim returns its own action's result");
+            assertEquals(id, got.get().id(), "the claim returns its own action's result");
+            viewsSeen.get(id).add(got.get().viewsLeft());
+            versionsSeen.get(id).add(got.get().version());
             wins.get(id).incrementAndGet();
           }
         }
@@ -459,14 +461,14 @@ public abstract class SubmissionStoreCompatibilityKit {
         for (int v = 1; v <= m.maxViews(); v++) {
           expected.add(v);
         }
-        assertEquals(expected, views, "viewsLeft seen by the actions of " + m.id() + ": each state claimed once");
+        assertEquals(expected, views, "viewsLeft returned by the claims of " + m.id() + ": each state claimed once");
         List<Long> versions = new ArrayList<>(versionsSeen.get(m.id()));
         Collections.sort(versions);
         List<Long> expectedVersions = new ArrayList<>();
         for (long v = 0; v < m.maxViews(); v++) {
           expectedVersions.add(v);
         }
-        assertEquals(expectedVersions, versions, "versions seen by the actions of " + m.id());
+        assertEquals(expectedVersions, versions, "versions returned by the claims of " + m.id());
         assertEquals(Optional.empty(), store.find(m.id(), now), "after its last view: " + m.id());
       }
     }
@@ -484,6 +486,7 @@ public abstract class SubmissionStoreCompatibilityKit {
       subs.forEach(s -> wins.put(s.metadata().id(), new AtomicInteger()));
       AtomicInteger actionRuns = new AtomicInteger();
       AtomicInteger failures = new AtomicInteger();
+      AtomicInteger discarded = new AtomicInteger();
       Instant now = T0.plusSeconds(5);
       race(RACERS, t -> () -> {
         java.util.Random rnd = new java.util.Random(t);
@@ -494,14 +497,17 @@ public abstract class SubmissionStoreCompatibilityKit {
           while (true) {
             boolean refuse = rnd.nextInt(3) == 0;
             try {
-              Optional<Integer> got = store.claim(id, now, c -> {
+              Optional<Result> got = store.claim(id, now, c -> {
                 actionRuns.incrementAndGet();
                 if (refuse) {
                   throw new ActionFailure("refused in the kit");
                 }
-                return 1;
+                return new Result(discarded);
               });
-              got.ifPresent(x -> wins.get(id).incrementAndGet());
+              got.ifPresent(x -> {
+                assertFalse(x.closed, "a returned result was closed by the store");
+                wins.get(id).incrementAndGet();
+              });
               break;
             } catch (ActionFailure e) {
               failures.incrementAndGet();
@@ -516,8 +522,26 @@ public abstract class SubmissionStoreCompatibilityKit {
         totalWins += wins.get(s.metadata().id()).get();
         assertEquals(Optional.empty(), store.find(s.metadata().id(), now));
       }
-      assertEquals(totalWins + failures.get(), actionRuns.get(),
-          "the action runs once per claim that returned it or threw");
+      assertEquals(totalWins + failures.get() + discarded.get(), actionRuns.get(),
+          "every run of the action returned its result, threw, or had its result discarded (and closed)");
+    }
+
+    /** A claim result that counts the store closing it: what a store discards, it closes. */
+    final class Result implements AutoCloseable {
+      private final AtomicInteger closes;
+      volatile boolean closed;
+
+      Result(AtomicInteger closes) {
+        this.closes = closes;
+      }
+
+      @Override
+      public void close() {
+        if (!closed) {
+          closed = true;
+          closes.incrementAndGet();
+        }
+      }
     }
 
     @Test

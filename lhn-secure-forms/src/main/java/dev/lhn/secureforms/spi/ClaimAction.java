@@ -1,12 +1,14 @@
 package dev.lhn.secureforms.spi;
 
 /**
- * Work a store runs inside a claim, while it holds the submission exclusively (a lock, a row lock in an
- * open transaction). The library passes the decryption here, so that a view counts only if decryption
- * succeeded. The action must not call back into the store (the in-memory store runs it inside
- * {@code ConcurrentHashMap.compute}; a JDBC store inside an open transaction). A store may run the action
- * again for the same claim when the database rolled the first attempt back (a lost deadlock); only the run
- * whose view was committed counts, so the action must not have effects beyond its result.
+ * Work a store runs inside a claim: while it holds the submission exclusively (the in-memory store, inside
+ * {@code ConcurrentHashMap.compute}), or on the submission as read, before the compare-and-set that takes
+ * the view (the JDBC store, so that no row lock is held over decryption). The library passes the
+ * decryption here, so that a view counts only if decryption succeeded. The action must not call back into
+ * the store. A store may run the action more than once for one claim (a compare-and-set that lost to
+ * another change, a database that rolled a transaction back for a deadlock); only the run whose view was
+ * committed counts, and a result a store discards is closed if it is {@link AutoCloseable}, so the action
+ * must not have effects beyond its result.
  *
  * @param <T> the result
  */

@@ -114,17 +114,25 @@ public interface SubmissionStore {
    *
    * <p>Atomically with respect to every other claim, replace, delete and purge of the same id: if the
    * submission exists, is not due at {@code now} and has a view left, the store runs {@code action} with
-   * it while holding it exclusively. If the action returns, the store commits the view: the last view
-   * ({@code viewsLeft == 1}) deletes the submission; any other replaces its metadata with
+   * it, and if the action returns, commits the view: the last view ({@code viewsLeft == 1}) deletes the
+   * submission; any other replaces its metadata with
    * {@link SubmissionMetadata#afterView(Instant) metadata.afterView(now)} (one view fewer, the version
    * incremented, the reveal window applied). If the action throws, the store changes nothing and
    * rethrows the action's exception unchanged.
    *
+   * <p>A store either holds the submission exclusively while the action runs (a lock), or runs the action
+   * on the submission as read and commits the view only if the submission is still at that
+   * {@link SubmissionMetadata#version() version} (a compare-and-set): if it is not, the store discards
+   * the result (closing it if it is {@link AutoCloseable}) and claims again with the submission as it is
+   * now, or returns empty if nothing is left to claim. Either way, a result is returned only for a
+   * committed view, and exactly one view is taken per returned result. The JDBC store is optimistic, so
+   * that no row lock is held over decryption or a KMS call.
+   *
    * @param <T> the action's result type
    * @param id the submission
    * @param now the time to judge deadlines by
-   * @param action what to do with the claimed submission, run while the store holds it
-   * @return the action's result, or empty if there was nothing to claim (the action was not run)
+   * @param action what to do with the claimed submission
+   * @return the action's result, or empty if there was nothing to claim
    */
   default <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action) {
     return claim(id, now, action, claimed -> Evidence.NONE);
@@ -140,9 +148,9 @@ public interface SubmissionStore {
    * @param <T> the action's result type
    * @param id the submission
    * @param now the time to judge deadlines by
-   * @param action what to do with the claimed submission, run while the store holds it
+   * @param action what to do with the claimed submission
    * @param evidence the evidence of the view, given the submission as it was before the view
-   * @return the action's result, or empty if there was nothing to claim (neither function was run)
+   * @return the action's result, or empty if there was nothing to claim
    */
   <T> Optional<T> claim(SubmissionId id, Instant now, ClaimAction<T> action,
       Function<StoredSubmission, Evidence> evidence);
