@@ -48,6 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -745,8 +746,9 @@ public final class SecureForms implements AutoCloseable {
     Map<PurgeReason, Integer> byReason = new EnumMap<>(PurgeReason.class);
     Instant earliest = null;
     PurgeBatch batch;
+    Instant dueFrom = null; // the keyset cursor: the latest deadline purged so far in this run
     do {
-      batch = store.purgeDue(now, purgeBatchSize, b -> {
+      Function<PurgeBatch, Evidence> evidence = b -> {
         List<JournalRecord> records = new ArrayList<>(b.size());
         for (SubmissionMetadata m : b.purged()) {
           records.add(Journaling.purged(now, m, null, m.dueReason()));
@@ -756,11 +758,17 @@ public final class SecureForms implements AutoCloseable {
               .withDetail(PurgeReason.DAMAGED.name()));
         }
         return journaling.of(records);
-      });
+      };
+      batch = dueFrom == null
+          ? store.purgeDue(now, purgeBatchSize, evidence)
+          : store.purgeDue(now, purgeBatchSize, dueFrom, evidence);
       for (SubmissionMetadata m : batch.purged()) {
         byReason.merge(m.dueReason(), 1, Integer::sum);
         if (earliest == null || m.purgeAt().isBefore(earliest)) {
           earliest = m.purgeAt();
+        }
+        if (dueFrom == null || m.purgeAt().isAfter(dueFrom)) {
+          dueFrom = m.purgeAt();
         }
         emit(new FormEvent.Purged(m.id(), m.formId(), eventHost(m.conversationId(), now), null, now, m.dueReason(), null));
       }

@@ -43,8 +43,6 @@ public final class JdbcJournal implements JournalStore, Outbox {
   private final String chain;
   private final String outbox;
   private final String lockSuffix;
-  private final String insertRecord;
-  private final String insertMessage;
 
   JdbcJournal(JdbcExecutor exec, Dialect dialect, String prefix, boolean skipLocked) {
     this.exec = exec;
@@ -53,8 +51,6 @@ public final class JdbcJournal implements JournalStore, Outbox {
     this.chain = prefix + "journal_chain";
     this.outbox = prefix + "outbox";
     this.lockSuffix = skipLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
-    this.insertRecord = "INSERT INTO " + journal + " (" + RECORD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    this.insertMessage = "INSERT INTO " + outbox + " (" + OUTBOX_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
   }
 
   /** The probes the store's builder checks the tables with. */
@@ -76,26 +72,50 @@ public final class JdbcJournal implements JournalStore, Outbox {
     return outbox;
   }
 
-  /** Writes evidence on the connection of the change's transaction (batched per table). */
+  /**
+   * Rows per multi-row {@code INSERT} of evidence: a purge batch's records go in a few statements, each
+   * well under every database's bind-parameter limit (13 columns x 500 = 6,500; PostgreSQL and MariaDB
+   * allow 65,535).
+   */
+  private static final int ROWS_PER_INSERT = 500;
+
+  /**
+   * Writes evidence on the connection of the change's transaction: one multi-row {@code INSERT} per table
+   * (per {@value #ROWS_PER_INSERT} rows), so a purge batch's thousand records cost two statements, not a
+   * thousand executions.
+   */
   void write(Connection c, Evidence evidence) throws SQLException {
-    if (!evidence.records().isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement(insertRecord)) {
-        for (JournalRecord r : evidence.records()) {
-          bind(ps, r);
-          ps.addBatch();
+    List<JournalRecord> records = evidence.records();
+    for (int from = 0; from < records.size(); from += ROWS_PER_INSERT) {
+      List<JournalRecord> chunk = records.subList(from, Math.min(records.size(), from + ROWS_PER_INSERT));
+      try (PreparedStatement ps = c.prepareStatement(multiRowInsert(journal, RECORD_COLUMNS, chunk.size(), 13))) {
+        int i = 1;
+        for (JournalRecord r : chunk) {
+          bind(ps, i, r);
+          i += 13;
         }
-        ps.executeBatch();
+        ps.executeUpdate();
       }
     }
-    if (!evidence.outbox().isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement(insertMessage)) {
-        for (OutboxMessage m : evidence.outbox()) {
-          bindMessage(ps, 1, m);
-          ps.addBatch();
+    List<OutboxMessage> messages = evidence.outbox();
+    for (int from = 0; from < messages.size(); from += ROWS_PER_INSERT) {
+      List<OutboxMessage> chunk = messages.subList(from, Math.min(messages.size(), from + ROWS_PER_INSERT));
+      try (PreparedStatement ps = c.prepareStatement(multiRowInsert(outbox, OUTBOX_COLUMNS, chunk.size(), 6))) {
+        int i = 1;
+        for (OutboxMessage m : chunk) {
+          bindMessage(ps, i, m);
+          i += 6;
         }
-        ps.executeBatch();
+        ps.executeUpdate();
       }
     }
+  }
+
+  private static String multiRowInsert(String table, String columns, int rows, int width) {
+    StringBuilder b = new StringBuilder(40 + table.length() + columns.length() + rows * (4 * width))
+        .append("INSERT INTO ").append(table).append(" (").append(columns).append(") VALUES ");
+    values(b, rows, width);
+    return b.toString();
   }
 
   /**
@@ -170,10 +190,6 @@ public final class JdbcJournal implements JournalStore, Outbox {
     ps.setString(first + 3, m.type());
     ps.setString(first + 4, m.payload());
     ps.setLong(first + 5, m.createdAt().toEpochMilli());
-  }
-
-  private static void bind(PreparedStatement ps, JournalRecord r) throws SQLException {
-    bind(ps, 1, r);
   }
 
   private static void bind(PreparedStatement ps, int first, JournalRecord r) throws SQLException {

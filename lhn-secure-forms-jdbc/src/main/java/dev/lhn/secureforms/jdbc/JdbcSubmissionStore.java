@@ -412,6 +412,20 @@ public final class JdbcSubmissionStore implements SubmissionStore {
    */
   @Override
   public PurgeBatch purgeDue(Instant now, int batchSize, Function<PurgeBatch, Evidence> evidence) {
+    return purge(now, batchSize, null, evidence);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The batch's index walk starts at {@code dueFrom} ({@code purge_at >= ?}).
+   */
+  @Override
+  public PurgeBatch purgeDue(Instant now, int batchSize, Instant dueFrom, Function<PurgeBatch, Evidence> evidence) {
+    return purge(now, batchSize, requireNonNull(dueFrom, "dueFrom").toEpochMilli(), evidence);
+  }
+
+  private PurgeBatch purge(Instant now, int batchSize, Long fromMs, Function<PurgeBatch, Evidence> evidence) {
     requireNonNull(evidence, "evidence");
     long nowMs = requireNonNull(now, "now").toEpochMilli();
     checkBatch("batchSize", batchSize);
@@ -420,8 +434,8 @@ public final class JdbcSubmissionStore implements SubmissionStore {
       // One statement locks (skipping rows other purgers hold), deletes and returns; in a transaction, so
       // that nothing is committed before every returned row has been read.
       return exec.transaction(op, c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql.purgeReturning)) {
-          ps.setInt(sql.bindNow(ps, nowMs), batchSize);
+        try (PreparedStatement ps = c.prepareStatement(fromMs == null ? sql.purgeReturning : sql.purgeReturningFrom)) {
+          bindDue(ps, nowMs, fromMs, batchSize);
           return withEvidence(c, readBatch(ps).toBatch(), evidence);
         }
       });
@@ -429,10 +443,10 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     return exec.transaction(op, c -> {
       Rows due;
       if (dialect == Dialect.H2) {
-        due = lockDueInPages(c, nowMs, batchSize);
+        due = lockDueInPages(c, nowMs, fromMs, batchSize);
       } else {
-        try (PreparedStatement ps = c.prepareStatement(sql.lockDueForPurge)) {
-          ps.setInt(sql.bindNow(ps, nowMs), batchSize);
+        try (PreparedStatement ps = c.prepareStatement(fromMs == null ? sql.lockDueForPurge : sql.lockDueForPurgeFrom)) {
+          bindDue(ps, nowMs, fromMs, batchSize);
           due = readBatch(ps);
         }
       }
@@ -455,6 +469,15 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     });
   }
 
+  /** Binds now (unless the database's clock stands in), the cursor if there is one, and the limit. */
+  private void bindDue(PreparedStatement ps, long nowMs, Long fromMs, int limit) throws SQLException {
+    int i = sql.bindNow(ps, nowMs);
+    if (fromMs != null) {
+      ps.setLong(i++, fromMs);
+    }
+    ps.setInt(i, limit);
+  }
+
   /** Writes a purge batch's evidence on its transaction's connection. */
   private PurgeBatch withEvidence(Connection c, PurgeBatch batch, Function<PurgeBatch, Evidence> evidence)
       throws SQLException {
@@ -470,15 +493,20 @@ public final class JdbcSubmissionStore implements SubmissionStore {
    * So a batch comes back short only when every other due row is held by someone else, as with SKIP LOCKED
    * and LIMIT elsewhere.
    */
-  private Rows lockDueInPages(Connection c, long nowMs, int batchSize) throws SQLException {
+  private Rows lockDueInPages(Connection c, long nowMs, Long fromMs, int batchSize) throws SQLException {
     Rows locked = new Rows();
     long lastPurgeAt = 0;
     byte[] lastId = null;
     while (locked.size() < batchSize) {
       int window = batchSize - locked.size();
       List<byte[]> ids = new ArrayList<>(window);
-      try (PreparedStatement ps = c.prepareStatement(lastId == null ? sql.dueCandidates : sql.dueCandidatesAfter)) {
+      String candidates = lastId != null ? sql.dueCandidatesAfter
+          : fromMs != null ? sql.dueCandidatesFrom : sql.dueCandidates;
+      try (PreparedStatement ps = c.prepareStatement(candidates)) {
         int i = sql.bindNow(ps, nowMs);
+        if (lastId == null && fromMs != null) {
+          ps.setLong(i++, fromMs);
+        }
         if (lastId != null) {
           ps.setLong(i++, lastPurgeAt);
           ps.setLong(i++, lastPurgeAt);

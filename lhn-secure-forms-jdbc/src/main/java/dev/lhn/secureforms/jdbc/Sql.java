@@ -29,8 +29,12 @@ final class Sql {
   final String replace;
   /** Deletes one batch of due rows and returns their metadata, in one statement (PostgreSQL). */
   final String purgeReturning;
+  /** {@link #purgeReturning} from a keyset cursor: also {@code purge_at >= ?} after now. */
+  final String purgeReturningFrom;
   final String lockDueForPurge;
+  final String lockDueForPurgeFrom;
   final String dueCandidates;
+  final String dueCandidatesFrom;
   final String dueCandidatesAfter;
   private final String lockDueIdsPrefix;
   private final String lockDueIdsSuffix;
@@ -69,16 +73,19 @@ final class Sql {
         + "envelope = ?, field_purge_at = ? WHERE id = ? AND version = ?";
     String now = databaseClock ? databaseNowMillis(dialect) : "?";
     String lockClause = skipLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
-    String dueIds = "SELECT id FROM " + table + " WHERE purge_at <= " + now + " ORDER BY purge_at LIMIT ?" + lockClause;
-    purgeReturning = dialect == Dialect.POSTGRESQL
-        ? "DELETE FROM " + table + " WHERE id IN (" + dueIds + ") RETURNING " + META_COLUMNS
-        : null;
-    lockDueForPurge = "SELECT " + META_COLUMNS + " FROM " + table + " WHERE purge_at <= " + now
-        + " ORDER BY purge_at LIMIT ?" + lockClause;
+    // A run of batches passes the latest deadline it purged ("from"), so that each batch starts its walk of
+    // the purge_at index there instead of at the entries of the rows the previous batches deleted.
+    String due = " WHERE purge_at <= " + now;
+    String dueFrom = due + " AND purge_at >= ?";
+    purgeReturning = dialect == Dialect.POSTGRESQL ? purgeReturning(due, lockClause) : null;
+    purgeReturningFrom = dialect == Dialect.POSTGRESQL ? purgeReturning(dueFrom, lockClause) : null;
+    lockDueForPurge = "SELECT " + META_COLUMNS + " FROM " + table + due + " ORDER BY purge_at LIMIT ?" + lockClause;
+    lockDueForPurgeFrom = "SELECT " + META_COLUMNS + " FROM " + table + dueFrom + " ORDER BY purge_at LIMIT ?"
+        + lockClause;
     // H2 locks every matching row before it applies a LIMIT, so there the store pages through the due
     // rows without locks (keyset on purge_at, id) and locks each page by id, skipping locked rows.
-    dueCandidates = "SELECT id, purge_at FROM " + table + " WHERE purge_at <= " + now
-        + " ORDER BY purge_at, id LIMIT ?";
+    dueCandidates = "SELECT id, purge_at FROM " + table + due + " ORDER BY purge_at, id LIMIT ?";
+    dueCandidatesFrom = "SELECT id, purge_at FROM " + table + dueFrom + " ORDER BY purge_at, id LIMIT ?";
     dueCandidatesAfter = "SELECT id, purge_at FROM " + table + " WHERE purge_at <= " + now
         + " AND (purge_at > ? OR (purge_at = ? AND id > ?)) ORDER BY purge_at, id LIMIT ?";
     lockDueIdsPrefix = "SELECT " + META_COLUMNS + " FROM " + table + " WHERE purge_at <= " + now + " AND id IN (";
@@ -96,6 +103,11 @@ final class Sql {
     // No locks: the delete re-checks remember_until, so a concurrent end that extended it keeps its row.
     forgetEndedIds = "SELECT conversation_id FROM " + endedTable + " WHERE remember_until <= ? "
         + "ORDER BY remember_until LIMIT ?";
+  }
+
+  private String purgeReturning(String where, String lockClause) {
+    return "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + where + " ORDER BY purge_at LIMIT ?"
+        + lockClause + ") RETURNING " + META_COLUMNS;
   }
 
   /** Deletes up to {@code n} forgotten conversations (parameter 1 is now, then the ids). */

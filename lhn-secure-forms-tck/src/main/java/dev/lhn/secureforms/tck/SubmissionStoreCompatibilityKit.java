@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.lhn.secureforms.DuplicateSubmissionException;
 import dev.lhn.secureforms.SubmissionId;
 import dev.lhn.secureforms.retention.RetentionPolicy;
+import dev.lhn.secureforms.spi.Evidence;
+import dev.lhn.secureforms.spi.PurgeBatch;
 import dev.lhn.secureforms.spi.StoredSubmission;
 import dev.lhn.secureforms.spi.SubmissionMetadata;
 import dev.lhn.secureforms.spi.SubmissionStore;
@@ -1085,6 +1087,43 @@ public abstract class SubmissionStoreCompatibilityKit {
       assertEquals(List.of(), store.purgeDue(T0.plusSeconds(10), 100).purged());
       assertEquals(List.of(), store.purgeDue(T0.plusSeconds(5), 100).purged());
       assertStoredEquals(later, store.find(later.metadata().id(), T0.plusSeconds(10)).orElse(null), "not due");
+    }
+
+    @Test
+    @DisplayName("a run that passes the latest deadline it purged as dueFrom purges every due submission exactly"
+        + " once, rows that share the cursor's deadline included, and nothing not yet due")
+    void purge_withKeysetCursor_exactlyOnce() {
+      Instant now = T0.plusSeconds(10_000);
+      Set<SubmissionId> due = new HashSet<>();
+      for (int i = 0; i < 40; i++) {
+        // deadlines in threes, so that batch boundaries (7) fall between rows of one deadline
+        StoredSubmission s = submission().purgeAt(now.minusMillis(100 - i / 3)).build();
+        store.insert(s);
+        due.add(s.metadata().id());
+      }
+      List<StoredSubmission> notDue = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        StoredSubmission s = submission().purgeAt(now.plusMillis(1 + i)).build();
+        store.insert(s);
+        notDue.add(s);
+      }
+      List<SubmissionId> purged = new ArrayList<>();
+      Instant from = null;
+      PurgeBatch batch;
+      do {
+        batch = from == null ? store.purgeDue(now, 7, b -> Evidence.NONE)
+            : store.purgeDue(now, 7, from, b -> Evidence.NONE);
+        for (SubmissionMetadata m : batch.purged()) {
+          purged.add(m.id());
+          from = from == null || m.purgeAt().isAfter(from) ? m.purgeAt() : from;
+        }
+      } while (batch.size() == 7);
+      assertEquals(40, purged.size(), "purged in total (duplicates count twice)");
+      assertEquals(due, new HashSet<>(purged), "exactly the due submissions");
+      for (StoredSubmission s : notDue) {
+        assertStoredEquals(s, store.find(s.metadata().id(), now).orElse(null), "not due, must be intact");
+      }
+      assertEquals(List.of(), store.purgeDue(now, 100, now.minusSeconds(1), b -> Evidence.NONE).purged());
     }
 
     @Test

@@ -51,6 +51,7 @@ final class BuggyStore implements SubmissionStore {
     ENDED_NEVER_FORGOTTEN,
     CLAIM_WITHOUT_RECORD,
     VIEW_KEPT_WHEN_EVIDENCE_FAILS,
+    CURSOR_SKIPS_ITS_OWN_DEADLINE,
   }
 
   private final Bug bug;
@@ -294,7 +295,9 @@ final class BuggyStore implements SubmissionStore {
     Instant upTo = bug == Bug.PURGE_TOUCHES_NOT_YET_DUE ? now.plusMillis(1) : now;
     List<SubmissionMetadata> out = new ArrayList<>();
     synchronized (this) {
-      for (StoredSubmission s : rows.values()) {
+      java.util.Collection<StoredSubmission> candidates = bug != Bug.CURSOR_SKIPS_ITS_OWN_DEADLINE ? rows.values()
+          : rows.values().stream().sorted(java.util.Comparator.comparing(r -> r.metadata().purgeAt())).toList();
+      for (StoredSubmission s : candidates) {
         if (out.size() < limit && due(s.metadata(), upTo)) {
           out.add(s.metadata());
         }
@@ -318,6 +321,25 @@ final class BuggyStore implements SubmissionStore {
       out.forEach(m -> purged.put(m.id(), rows.remove(m.id())));
     }
     return PurgeBatch.of(out);
+  }
+
+  /** Correct by the SPI's default (the hint ignored), except for a keyset cursor written with > for >=. */
+  @Override
+  public PurgeBatch purgeDue(Instant now, int batchSize, Instant dueFrom,
+      java.util.function.Function<PurgeBatch, dev.lhn.secureforms.spi.Evidence> evidence) {
+    if (bug != Bug.CURSOR_SKIPS_ITS_OWN_DEADLINE) {
+      return purgeDue(now, batchSize, evidence);
+    }
+    synchronized (this) {
+      List<SubmissionMetadata> out = rows.values().stream().map(StoredSubmission::metadata)
+          .filter(m -> due(m, now) && m.purgeAt().isAfter(dueFrom))
+          .sorted(java.util.Comparator.comparing(SubmissionMetadata::purgeAt)).limit(batchSize).toList();
+      if (!out.isEmpty()) {
+        journal.append(evidence.apply(PurgeBatch.of(out)));
+      }
+      out.forEach(m -> purged.put(m.id(), rows.remove(m.id())));
+      return PurgeBatch.of(out);
+    }
   }
 
   @Override

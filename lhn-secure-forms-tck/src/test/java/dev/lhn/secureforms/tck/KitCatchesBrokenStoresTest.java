@@ -54,7 +54,8 @@ class KitCatchesBrokenStoresTest {
       Map.entry(Bug.END_KEEPS_LATEST, "EndedConversations"),
       Map.entry(Bug.ENDED_NEVER_FORGOTTEN, "EndedConversations"),
       Map.entry(Bug.CLAIM_WITHOUT_RECORD, "Journal"),
-      Map.entry(Bug.VIEW_KEPT_WHEN_EVIDENCE_FAILS, "Journal"));
+      Map.entry(Bug.VIEW_KEPT_WHEN_EVIDENCE_FAILS, "Journal"),
+      Map.entry(Bug.CURSOR_SKIPS_ITS_OWN_DEADLINE, "PurgeDue"));
 
   /** The epoch key kit's group (class name) expected to catch each bug of {@link BuggyEpochKeyStore}. */
   private static final Map<BuggyEpochKeyStore.Bug, String> EPOCH_CAUGHT_BY = Map.ofEntries(

@@ -6,6 +6,7 @@ import dev.lhn.secureforms.SubmissionId;
 import dev.lhn.secureforms.internal.InMemorySubmissionStore;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -246,6 +247,26 @@ public interface SubmissionStore {
    * @throws StoreException if the store fails; nothing was deleted
    */
   PurgeBatch purgeDue(Instant now, int batchSize, Function<PurgeBatch, Evidence> evidence);
+
+  /**
+   * {@link #purgeDue(Instant, int, Function)}, continuing a run of batches: the caller has already purged,
+   * in this run, what it could of the rows due before {@code dueFrom} (the latest deadline of its previous
+   * batch), so the store may start its scan of the deadline index there, as a keyset cursor, instead of
+   * walking past the index entries of the rows it has just deleted. Still only rows due at {@code now} are
+   * purged; a row due before {@code dueFrom} that is left (another caller held it) is purged by a later
+   * run, which starts without a cursor. The default ignores the hint.
+   *
+   * @param now the time to judge deadlines by
+   * @param batchSize 1 to 10,000
+   * @param dueFrom where the scan may start: no row due before it needs to be in this batch
+   * @param evidence the records and messages of the purge, given what is deleted
+   * @return what was deleted
+   * @throws IllegalArgumentException if {@code batchSize} is outside 1 to 10,000
+   */
+  default PurgeBatch purgeDue(Instant now, int batchSize, Instant dueFrom, Function<PurgeBatch, Evidence> evidence) {
+    Objects.requireNonNull(dueFrom, "dueFrom");
+    return purgeDue(now, batchSize, evidence);
+  }
 
   /**
    * Up to {@code limit} submissions, not due as a whole, that hold a field whose own deadline
