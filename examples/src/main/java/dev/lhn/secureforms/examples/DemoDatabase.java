@@ -3,8 +3,10 @@ package dev.lhn.secureforms.examples;
 import static java.util.Objects.requireNonNull;
 
 import dev.lhn.secureforms.jdbc.JdbcEpochKeyStore;
+import dev.lhn.secureforms.jdbc.JdbcFormRequestStore;
 import dev.lhn.secureforms.jdbc.JdbcSubmissionStore;
 import dev.lhn.secureforms.keys.EpochKeyStore;
+import dev.lhn.secureforms.sealed.FormRequestStore;
 import dev.lhn.secureforms.spi.SubmissionStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -95,6 +97,22 @@ public final class DemoDatabase implements AutoCloseable {
     return JdbcSubmissionStore.builder(dataSource)
         .tablePrefix(tablePrefix)
         .createSchema() // the jar's DDL for the detected database, run only if the table is missing
+        .build();
+  }
+
+  /**
+   * The JDBC form request store on this database ({@code lsf_form_requests}), creating its table if missing:
+   * what makes each browser-sealed form request single use across instances (docs/BROWSER.md).
+   */
+  public FormRequestStore formRequestStore() {
+    return formRequestStore(TABLE_PREFIX);
+  }
+
+  /** The JDBC form request store on this database with another table prefix, creating its table if missing. */
+  public FormRequestStore formRequestStore(String tablePrefix) {
+    return JdbcFormRequestStore.builder(dataSource)
+        .tablePrefix(tablePrefix)
+        .createSchema()
         .build();
   }
 

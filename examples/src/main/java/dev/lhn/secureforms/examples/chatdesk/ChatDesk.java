@@ -76,18 +76,29 @@ public final class ChatDesk {
     }
   }
 
-  /** The operator asked the visitor to fill in a secure form; {@code receipt} is set once it was submitted. */
+  /**
+   * The operator asked the visitor to fill in a secure form; {@code receipt} is set once it was submitted.
+   * {@link #sealed()} is the library's form request ({@code SecureForms.requestForm}): the token and the
+   * sealing key the visitor's page seals to (#13).
+   */
   public static final class FormRequest implements Entry {
     private final String id;
     private final String formId;
     private final Instant at;
+    private final dev.lhn.secureforms.sealed.FormRequest sealed;
     private volatile SubmissionReceipt receipt;
     private boolean submitting;
 
-    FormRequest(String id, String formId, Instant at) {
+    FormRequest(String id, String formId, Instant at, dev.lhn.secureforms.sealed.FormRequest sealed) {
       this.id = id;
       this.formId = formId;
       this.at = at;
+      this.sealed = requireNonNull(sealed, "sealed");
+    }
+
+    /** The library's form request the visitor's page seals to: not secret, single use, bound to this conversation. */
+    public dev.lhn.secureforms.sealed.FormRequest sealed() {
+      return sealed;
     }
 
     public String id() {
@@ -199,8 +210,8 @@ public final class ChatDesk {
       return sensitiveTyped;
     }
 
-    synchronized FormRequest request(String formId, Instant at) {
-      FormRequest r = new FormRequest("r-" + token(6), formId, at);
+    synchronized FormRequest request(String formId, Instant at, dev.lhn.secureforms.sealed.FormRequest sealed) {
+      FormRequest r = new FormRequest("r-" + token(6), formId, at, sealed);
       entries.add(r);
       return r;
     }

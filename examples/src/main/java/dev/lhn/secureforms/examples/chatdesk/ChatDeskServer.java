@@ -3,6 +3,7 @@ package dev.lhn.secureforms.examples.chatdesk;
 import static java.util.Objects.requireNonNull;
 
 import com.google.crypto.tink.Aead;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.lhn.secureforms.DecryptionException;
@@ -26,6 +27,8 @@ import dev.lhn.secureforms.keys.EpochKeyStore;
 import dev.lhn.secureforms.retention.RetentionScheduler;
 import dev.lhn.secureforms.schema.Classification;
 import dev.lhn.secureforms.schema.FormSchema;
+import dev.lhn.secureforms.sealed.FormRequestStore;
+import dev.lhn.secureforms.sealed.SealedSubmissionException;
 import dev.lhn.secureforms.spi.SubmissionStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +60,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The chat-desk example: a visitor chat page where the operator's secure-form requests appear, an operator
  * console with masked previews, view-once reveals and purge deadlines, and the JSON events a host would
- * post to its webhooks. The JDK's own HTTP server, no web framework, no JavaScript.
+ * post to its webhooks. The JDK's own HTTP server, no web framework. The visitor's page is the only one with
+ * a script: the browser module of {@code lhn-secure-forms-browser} and a small glue file, both served from
+ * this origin, render the secure form and seal the values in the browser (HPKE) before anything is sent;
+ * the server hands the sealed body to {@code SecureForms.submitSealed} (#13). Without JavaScript the page
+ * falls back, clearly marked, to a plain form that is encrypted on the server.
  *
  * <p>Security posture of the pages, each line tested: state changes are POSTs carrying a per-session CSRF
  * token compared in constant time (a GET never takes a view, so link previews and mail scanners cannot
@@ -78,9 +85,23 @@ import org.slf4j.LoggerFactory;
 public final class ChatDeskServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChatDeskServer.class);
 
-  /** Sent with every response: no scripts at all, styles and form posts only to this origin, no framing. */
+  /** Sent with every response but the visitor's page: no scripts at all, styles and form posts only to this origin, no framing. */
   public static final String CONTENT_SECURITY_POLICY =
       "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+  /**
+   * The visitor's page: as {@link #CONTENT_SECURITY_POLICY}, plus scripts from this origin only (the browser
+   * module and {@code sealed-visitor.js}; no inline script, no {@code eval}) and {@code fetch} back to this
+   * origin only, so the sealed payload cannot be sent anywhere else.
+   */
+  public static final String VISITOR_CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; form-action 'self'; "
+          + "frame-ancestors 'none'; base-uri 'none'";
+  /** Where the browser module is served: {@code BrowserBundle.WEB_PATH} of lhn-secure-forms-browser. */
+  static final String BROWSER_MODULE_PATH = "/lhn-secure-forms/secure-form.js";
+  /** Its resource in the lhn-secure-forms-browser jar ({@code BrowserBundle.RESOURCE}). */
+  private static final String BROWSER_MODULE_RESOURCE = "META-INF/resources/lhn-secure-forms/secure-form.js";
+  /** The header the visitor's page sends its CSRF token in with the sealed (JSON) body. */
+  static final String CSRF_HEADER = "X-CSRF-Token";
   private static final int MAX_BODY_BYTES = 128 * 1024;
   private static final int MAX_EVENTS = 500;
   private static final int MAX_CHAT_TEXT = 1_000;
@@ -119,6 +140,9 @@ public final class ChatDeskServer implements AutoCloseable {
     if (b.epochKeys != null) {
       fb.epochKeyStore(b.epochKeys);
     }
+    if (b.formRequests != null) {
+      fb.formRequestStore(b.formRequests);
+    }
     this.forms = fb.build(); // without epoch keys, refused unless the store is the in-memory one
     this.pages = new Pages(schemas, forms, clock, operatorId);
     this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
@@ -132,7 +156,8 @@ public final class ChatDeskServer implements AutoCloseable {
     int port = http.getAddress().getPort();
     this.allowedHosts = new HashSet<>(List.of(
         b.host.toLowerCase(Locale.ROOT) + ":" + port, "127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port));
-    http.createContext("/", this::handle);
+    var context = http.createContext("/", this::handle);
+    b.filters.forEach(context.getFilters()::add);
     http.start();
   }
 
@@ -185,6 +210,19 @@ public final class ChatDeskServer implements AutoCloseable {
     static Response html(int status, String title, String body) {
       return new Response(status, "text/html; charset=utf-8",
           Html.page(title, body).getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    /** The visitor's page: the sealing script, and the CSP that lets it (and only it) run. */
+    static Response visitorHtml(int status, String body) {
+      return new Response(status, "text/html; charset=utf-8",
+          Html.page("Chat", body, "/static/sealed-visitor.js").getBytes(StandardCharsets.UTF_8),
+          Map.of("Content-Security-Policy", VISITOR_CONTENT_SECURITY_POLICY));
+    }
+
+    /** {@code {"ok":..., "message":...}}, what the visitor's page reads after sending a sealed form. */
+    static Response json(int status, boolean ok, String message) {
+      String body = "{\"ok\":" + ok + ",\"message\":\"" + jsonEsc(message) + "\"}";
+      return new Response(status, "application/json; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     static Response redirect(String location) {
@@ -289,6 +327,16 @@ public final class ChatDeskServer implements AutoCloseable {
         if (p.length == 2 && p[1].equals("chatdesk.css") && get) {
           return css();
         }
+        if (p.length == 2 && p[1].equals("sealed-visitor.js") && get) {
+          return script(ChatDeskServer.class.getResourceAsStream("sealed-visitor.js"));
+        }
+      }
+      case "lhn-secure-forms" -> {
+        if (path.equals(BROWSER_MODULE_PATH) && get) {
+          // from the lhn-secure-forms-browser jar, on the class path: this origin serves it, nobody else
+          ClassLoader cl = ChatDeskServer.class.getClassLoader();
+          return script(cl == null ? null : cl.getResourceAsStream(BROWSER_MODULE_RESOURCE));
+        }
       }
       case "events" -> {
         if (p.length == 1) {
@@ -307,6 +355,9 @@ public final class ChatDeskServer implements AutoCloseable {
         }
         if (p.length == 4 && p[2].equals("forms")) {
           return post ? visitorSubmits(ex, p[1], p[3]) : methodNotAllowed("POST");
+        }
+        if (p.length == 5 && p[2].equals("forms") && p[4].equals("sealed")) {
+          return post ? visitorSubmitsSealed(ex, p[1], p[3]) : methodNotAllowed("POST");
         }
       }
       case "operator" -> {
@@ -362,6 +413,18 @@ public final class ChatDeskServer implements AutoCloseable {
     }
   }
 
+  private static Response script(InputStream resource) {
+    try (InputStream in = resource) {
+      if (in == null) {
+        throw new HttpError(404, "Not found", "No such page.");
+      }
+      return new Response(200, "text/javascript; charset=utf-8", in.readAllBytes(),
+          Map.of("Cache-Control", "max-age=300"));
+    } catch (IOException e) {
+      throw new HttpError(500, "Server error", "The script could not be read.");
+    }
+  }
+
   private Response eventsJson() {
     String body = "[\n" + String.join(",\n", events) + "\n]\n";
     return new Response(200, "application/json; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), Map.of());
@@ -377,7 +440,7 @@ public final class ChatDeskServer implements AutoCloseable {
   private Response visitorPage(HttpExchange ex, String conversationId) {
     Session s = sessions.findOrStart(ex);
     Conversation c = conversation(conversationId);
-    return Response.html(200, "Chat", pages.visitor(s, c, null, null, Map.of()));
+    return Response.visitorHtml(200, pages.visitor(s, c, null, null, Map.of()));
   }
 
   private Response visitorSays(HttpExchange ex, String conversationId) {
@@ -414,7 +477,7 @@ public final class ChatDeskServer implements AutoCloseable {
       Map<String, String> kept = new LinkedHashMap<>();
       schema.fields().stream().filter(f -> f.classification() == Classification.NONE && values.get(f.name()) != null)
           .forEach(f -> kept.put(f.name(), values.get(f.name())));
-      return Response.html(422, "Chat", pages.visitor(s, c, request, e, kept));
+      return Response.visitorHtml(422, pages.visitor(s, c, request, e, kept));
     } catch (ConversationEndedException e) {
       // another instance ended the conversation first: the library stored nothing
       c.endSubmit(request, null);
@@ -425,6 +488,65 @@ public final class ChatDeskServer implements AutoCloseable {
     }
     c.endSubmit(request, receipt);
     return Response.redirect("/chat/" + c.id() + "#" + request.id());
+  }
+
+  /**
+   * The visitor's page posts the body its browser sealed ({@code {"v":1,"token","kid","ct"}}, JSON) with the
+   * session's CSRF token in {@value #CSRF_HEADER}. The desk never reads the values: it hands the body to
+   * {@code submitSealed}, which checks the token (this form, this conversation, not expired, not used), opens
+   * it and stores it. Every refusal answers 4xx with plain words and stores nothing.
+   */
+  private Response visitorSubmitsSealed(HttpExchange ex, String conversationId, String requestId) {
+    try {
+      String body = readJson(ex);
+      checkPost(ex, ex.getRequestHeaders().getFirst(CSRF_HEADER));
+      Conversation c = conversation(conversationId);
+      FormRequest request = c.findRequest(requestId)
+          .orElseThrow(() -> new HttpError(404, "Not found", "This form is not part of this conversation."));
+      FormSchema schema = schemas.get(request.formId());
+      if (!c.beginSubmit(request)) {
+        throw new HttpError(409, "Already sent", c.ended() ? "This conversation has ended; the form can no longer be sent."
+            : "This form was already sent (or is being sent). If you need to send it again, ask the operator for a new one.");
+      }
+      SubmissionReceipt receipt = null;
+      try {
+        receipt = forms.submitSealed(schema, c.id(), body);
+      } catch (SealedSubmissionException e) {
+        // the reason goes to the log (metadata); the visitor gets plain words
+        LOG.info("sealed submission of form '{}' refused: {}", schema.formId(), e.reason());
+        return Response.json(refusalStatus(e.reason()), false, refusalWords(e.reason()));
+      } catch (InvalidSubmissionException e) {
+        // the page checks the same rules before sealing, so this is a page out of step with the form
+        LOG.info("sealed submission of form '{}' rejected: {} violation(s)", schema.formId(), e.violations().size());
+        return Response.json(422, false, "Some details were not accepted. Please check them and send the form again.");
+      } catch (ConversationEndedException e) {
+        return Response.json(409, false, "This conversation has ended; the form can no longer be sent.");
+      } finally {
+        c.endSubmit(request, receipt);
+      }
+      return Response.json(200, true, "Sent securely. Only the operator can view it, " + Pages.views(schema)
+          + "; then it is deleted.");
+    } catch (HttpError e) {
+      return Response.json(e.status, false, e.getMessage());
+    }
+  }
+
+  static int refusalStatus(SealedSubmissionException.Reason reason) {
+    return switch (reason) {
+      case MALFORMED, TAMPERED -> 400;
+      case WRONG_FORM, WRONG_CONVERSATION, REPLAYED -> 409;
+      case EXPIRED, UNKNOWN_KEY, RETIRED_KEY -> 410;
+    };
+  }
+
+  /** What the visitor reads when the library refuses a sealed payload: never a rule code or a reason name. */
+  static String refusalWords(SealedSubmissionException.Reason reason) {
+    return switch (reason) {
+      case MALFORMED, TAMPERED -> "Your details could not be read, so nothing was kept. Reload the page and fill in the form again.";
+      case WRONG_FORM, WRONG_CONVERSATION -> "This form was not sent to this chat, so nothing was kept. Ask the operator to send you the form.";
+      case REPLAYED -> "This form was already sent once, so nothing more was kept. If you need to send it again, ask the operator for a new one.";
+      case EXPIRED, UNKNOWN_KEY, RETIRED_KEY -> "This form has expired, so nothing was kept. Ask the operator to send it again.";
+    };
   }
 
   private Response console(HttpExchange ex) {
@@ -448,7 +570,9 @@ public final class ChatDeskServer implements AutoCloseable {
     if (c.ended()) {
       throw new HttpError(409, "Conversation ended", "This conversation has ended.");
     }
-    c.request(schema.formId(), clock.instant());
+    // the library's form request: the token (this form, its version, this conversation, an expiry; once)
+    // and the sealing key the visitor's page seals to
+    c.request(schema.formId(), clock.instant(), forms.requestForm(schema, c.id()));
     return Response.redirect("/operator#" + c.id());
   }
 
@@ -531,6 +655,10 @@ public final class ChatDeskServer implements AutoCloseable {
    * session's CSRF token. Throws 403 otherwise, before anything is read from or written to the store.
    */
   private Session checkPost(HttpExchange ex, Map<String, String> form) {
+    return checkPost(ex, form.get("csrf"));
+  }
+
+  private Session checkPost(HttpExchange ex, String csrf) {
     String origin = ex.getRequestHeaders().getFirst("Origin");
     String host = ex.getRequestHeaders().getFirst("Host");
     if (origin != null && !origin.equalsIgnoreCase("http://" + host)) { // "null" included
@@ -538,10 +666,46 @@ public final class ChatDeskServer implements AutoCloseable {
     }
     Session s = sessions.find(ex).orElseThrow(() -> new HttpError(403, "Forbidden",
         "No session: reload the page and try again. Nothing was changed."));
-    if (!Sessions.csrfOk(s, form.get("csrf"))) {
+    if (!Sessions.csrfOk(s, csrf)) {
       throw new HttpError(403, "Forbidden", "Missing or wrong CSRF token. Nothing was changed.");
     }
     return s;
+  }
+
+  /** Reads an {@code application/json} body, as the sealed form sends it; never logged, never parsed here. */
+  private static String readJson(HttpExchange ex) {
+    String type = ex.getRequestHeaders().getFirst("Content-Type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      throw new HttpError(415, "Unsupported media type", "The secure form could not be sent. Reload the page and try again.");
+    }
+    byte[] body;
+    try {
+      body = ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+    } catch (IOException e) {
+      throw new HttpError(400, "Bad request", "The request body could not be read.");
+    }
+    if (body.length > MAX_BODY_BYTES) {
+      throw new HttpError(413, "Too large", "The form is larger than " + MAX_BODY_BYTES + " bytes.");
+    }
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  static String jsonEsc(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 8);
+    for (char ch : s.toCharArray()) {
+      switch (ch) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        default -> {
+          if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&') {
+            b.append(String.format("\\u%04x", (int) ch));
+          } else {
+            b.append(ch);
+          }
+        }
+      }
+    }
+    return b.toString();
   }
 
   /** Reads an {@code application/x-www-form-urlencoded} body; the first of repeated names wins. */
@@ -629,6 +793,7 @@ public final class ChatDeskServer implements AutoCloseable {
         .port(port)
         .store(db.submissionStore())
         .epochKeyStore(keys.epochKeyStore())
+        .formRequestStore(db.formRequestStore())
         .keyEncryptionKey(kek.aead())
         .onClose(() -> {
           db.close();
@@ -664,6 +829,8 @@ public final class ChatDeskServer implements AutoCloseable {
     private int port = 8080;
     private SubmissionStore store;
     private EpochKeyStore epochKeys;
+    private FormRequestStore formRequests;
+    private final List<Filter> filters = new ArrayList<>();
     private Aead kek;
     private InstantSource clock;
     private RetentionScheduler scheduler;
@@ -700,6 +867,25 @@ public final class ChatDeskServer implements AutoCloseable {
      */
     public Builder epochKeyStore(EpochKeyStore epochKeys) {
       this.epochKeys = requireNonNull(epochKeys, "epochKeys");
+      return this;
+    }
+
+    /**
+     * What makes each form request single use (docs/BROWSER.md): required with a durable store, shared by
+     * every instance. Default the in-memory one, allowed only with the in-memory store.
+     */
+    public Builder formRequestStore(FormRequestStore formRequests) {
+      this.formRequests = requireNonNull(formRequests, "formRequests");
+      return this;
+    }
+
+    /**
+     * A filter every request goes through before the desk reads it (tests record the bodies the server
+     * receives with one). A filter that reads a body must put an unread copy back with
+     * {@code HttpExchange.setStreams}; it must never log one.
+     */
+    public Builder requestFilter(Filter filter) {
+      filters.add(requireNonNull(filter, "filter"));
       return this;
     }
 

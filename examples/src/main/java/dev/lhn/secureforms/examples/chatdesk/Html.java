@@ -61,10 +61,20 @@ final class Html {
 
   /** The page skeleton around {@code body}. */
   static String page(String title, String body) {
+    return page(title, body, null);
+  }
+
+  /**
+   * The page skeleton around {@code body}, with one ES module from this origin ({@code script}, a literal
+   * path of this code), or none. Never an inline script: the CSP allows {@code 'self'} only.
+   */
+  static String page(String title, String body, String script) {
     return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         + "<title>" + esc(title) + " · ChatDesk demo</title>"
-        + "<link rel=\"stylesheet\" href=\"/static/chatdesk.css\"></head>\n<body>"
+        + "<link rel=\"stylesheet\" href=\"/static/chatdesk.css\">"
+        + (script == null ? "" : "<script type=\"module\" " + attr("src", script) + "></script>")
+        + "</head>\n<body>"
         + "<header class=\"top\"><a class=\"brand\" href=\"/\">ChatDesk demo</a>"
         + "<nav><a href=\"/operator\">Operator console</a><a href=\"/events\">Events (JSON)</a></nav>"
         + "<span class=\"tagline\">lhn-secure-forms example</span></header>\n"

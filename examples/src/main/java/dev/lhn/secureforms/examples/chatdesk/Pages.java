@@ -115,9 +115,55 @@ final class Pages {
     } else if (c.ended()) {
       h.raw("<p class=\"hint\">This conversation has ended; the form can no longer be sent.</p>");
     } else {
+      sealedForm(h, s, c, r, schema, errors != null);
+      // Without JavaScript only: a plain form, encrypted on the server, and marked so. A page with scripts
+      // never renders it (a rejected plain submission, shown again, keeps it visible beside the message).
+      if (errors == null) {
+        h.raw("<noscript>");
+      }
+      h.raw("<div class=\"fallback\"><p class=\"notice\" " + attr("id", "fallback-" + r.id()) + "><strong>"
+          + "JavaScript is off, so this form is not encrypted in your browser.</strong> What you type is sent over "
+          + "the connection to this site as typed and encrypted when it arrives. To have it encrypted on this "
+          + "page before it is sent, turn JavaScript on and reload.</p>");
       secureForm(h, s, c, r, schema, errors, kept);
+      h.raw("</div>");
+      if (errors == null) {
+        h.raw("</noscript>");
+      }
     }
     h.raw("</div>").el("time", "", TIME.format(r.at())).raw("</li>");
+  }
+
+  /**
+   * Where {@code sealed-visitor.js} renders the form with the browser module: the schema, the library's form
+   * request (token and sealing key, not secret), the retention promise, where to post and the CSRF token,
+   * all in escaped attributes (no inline script). Until the script runs it says what it waits for.
+   */
+  private void sealedForm(Html h, Session s, Conversation c, FormRequest r, FormSchema schema, boolean afterPlainError) {
+    if (afterPlainError) {
+      return; // the plain form's errors are on show; the page reloads into the sealed form
+    }
+    h.raw("<div class=\"sealed-form\" " + attr("id", "sealed-" + r.id()) + " " + attr("data-lsf-id", r.id()) + " "
+            + attr("data-lsf-schema", schema.toJson()) + " " + attr("data-lsf-request", r.sealed().toJson()) + " "
+            + attr("data-lsf-retention", retentionPromise(schema)) + " "
+            + attr("data-lsf-action", "/chat/" + c.id() + "/forms/" + r.id() + "/sealed") + " "
+            + attr("data-lsf-csrf", s.csrfToken()) + ">")
+        .raw("<p class=\"hint\">Loading the secure form. It encrypts your answers on this page, so it needs "
+            + "JavaScript.</p></div>");
+  }
+
+  /** The retention promise the visitor reads before sending: who may view it, how often, and when it is deleted. */
+  static String retentionPromise(FormSchema schema) {
+    StringBuilder b = new StringBuilder("Kept encrypted until the operator has viewed it ")
+        .append(views(schema)).append(", then deleted; in any case deleted ").append(retention(schema.retention()));
+    for (Field f : schema.fields()) {
+      RetentionPolicy fr = f.retention();
+      if (fr != null && !fr.isNone()) {
+        b.append(". The ").append(f.label().toLowerCase(java.util.Locale.ROOT)).append(" is deleted ")
+            .append(retention(fr));
+      }
+    }
+    return b.append('.').toString();
   }
 
   private void secureForm(Html h, Session s, Conversation c, FormRequest r, FormSchema schema,
@@ -371,7 +417,7 @@ final class Pages {
 
   // ------------------------------------------------------------------ words
 
-  private static String views(FormSchema schema) {
+  static String views(FormSchema schema) {
     int n = schema.revealPolicy().maxViews();
     return n == 1 ? "once" : "up to " + n + " times";
   }

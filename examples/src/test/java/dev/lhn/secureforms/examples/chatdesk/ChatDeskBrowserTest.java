@@ -34,8 +34,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The chat desk in a real browser: Debian's headless Chromium driven by Selenium. Outside CI it is skipped,
- * with a message, when Chromium or chromedriver is missing; with {@code CI=true} it must run.
+ * The chat desk in a real browser with <b>JavaScript turned off</b>: Debian's headless Chromium driven by
+ * Selenium, through the visitor page's no-JavaScript fallback (the plain form, encrypted on the server, in
+ * {@code <noscript>}). The sealed path, with JavaScript on, is {@link ChatDeskSealedBrowserTest}. Outside CI
+ * it is skipped, with a message, when Chromium or chromedriver is missing; with {@code CI=true} it must run.
  *
  * <p>Selenium Manager (Selenium's own browser and driver download) is never used: the browser binary and
  * the driver executable are given explicitly. Override them with {@code -Dchromium.binary=...} and
@@ -74,6 +76,8 @@ class ChatDeskBrowserTest {
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage", "--window-size=1200,1100", "--user-data-dir=" + tempDir.resolve("chromium"));
+    // Page scripts off (WebDriver's own commands still run): the visitor gets the <noscript> fallback.
+    options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
     wait = new WebDriverWait(driver, Duration.ofSeconds(10));
@@ -101,6 +105,7 @@ class ChatDeskBrowserTest {
     String visitor = driver.getWindowHandle();
     String cid = driver.getCurrentUrl().replaceAll(".*/chat/([A-Za-z0-9_-]+).*", "$1");
     shot("01-visitor-chat-started");
+    assertTrue(driver.findElements(By.cssSelector("div.sealed-form[data-lsf-ready]")).isEmpty(), "no script ran");
 
     // The operator, in another tab, asks for a card payment.
     driver.switchTo().newWindow(WindowType.TAB);
@@ -113,6 +118,8 @@ class ChatDeskBrowserTest {
     driver.switchTo().window(visitor);
     driver.navigate().refresh();
     String rid = pendingRequest(cid, "card-payment").id();
+    assertTrue(driver.findElement(By.id("fallback-" + rid)).getText().contains("not encrypted in your browser"),
+        "the fallback says what it is");
     fillCard(rid, ChatDeskFixture.MISTYPED_PAN);
     submit(driver.findElement(By.cssSelector("#form-" + rid + " button[type=submit]")));
     WebElement panError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("err-" + rid + "-pan")));

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import dev.lhn.secureforms.examples.DemoKek;
 import dev.lhn.secureforms.examples.ManualClock;
 import dev.lhn.secureforms.retention.RetentionScheduler;
+import dev.lhn.secureforms.sealed.SealedPayload;
 import dev.lhn.secureforms.testing.Canaries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +25,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
 
 /**
  * A chat desk for tests: a random port on 127.0.0.1, the JDBC store on a private in-memory H2 database, its
@@ -61,6 +66,8 @@ final class ChatDeskFixture implements AutoCloseable {
   /** The epoch keys' own database, never the submissions' one. */
   final DemoDatabase keys = DemoDatabase.h2Memory("chatdesk-keys-" + UUID.randomUUID());
   final ChatDeskServer server;
+  /** Every request body the server received, as bytes on the wire (UTF-8), in order: what a proxy or a log could see. */
+  final List<Recorded> received = new CopyOnWriteArrayList<>();
   private final PrintStream originalErr = System.err;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
@@ -85,6 +92,8 @@ final class ChatDeskFixture implements AutoCloseable {
           .port(0)
           .store(db.submissionStore(tablePrefix))
           .epochKeyStore(keys.epochKeyStore())
+          .formRequestStore(db.formRequestStore(tablePrefix))
+          .requestFilter(new Recorder())
           .keyEncryptionKey(kek.aead())
           .clock(clock)
           .retentionScheduler(RetentionScheduler.disabled())
@@ -148,7 +157,22 @@ final class ChatDeskFixture implements AutoCloseable {
         .map(FormRequest.class::cast).reduce((a, b) -> b).orElseThrow();
   }
 
+  /**
+   * Sends a form as the visitor's page does (#13): sealed on the client, here with {@link SealedPayload#seal}
+   * in Java (the same bytes the browser module writes), posted as JSON to the sealed endpoint.
+   */
   SubmissionReceipt submit(WebClient browser, String cid, FormRequest request, Map<String, String> values) {
+    HttpResponse<String> r = postSealed(browser, cid, request.id(), SealedPayload.seal(request.sealed(), values));
+    assertEquals(200, r.statusCode(), () -> "sealed submit failed: " + r.statusCode() + " " + r.body());
+    return request.receipt();
+  }
+
+  HttpResponse<String> postSealed(WebClient browser, String cid, String requestId, String sealedBody) {
+    return browser.postJson("/chat/" + cid + "/forms/" + requestId + "/sealed", sealedBody, browser.csrf());
+  }
+
+  /** Sends a form through the no-JavaScript fallback: the plain form post, encrypted on the server. */
+  SubmissionReceipt submitPlain(WebClient browser, String cid, FormRequest request, Map<String, String> values) {
     Map<String, String> form = new LinkedHashMap<>(values);
     form.put("csrf", browser.csrf());
     HttpResponse<String> r = browser.post("/chat/" + cid + "/forms/" + request.id(), form);
@@ -175,6 +199,33 @@ final class ChatDeskFixture implements AutoCloseable {
       Files.writeString(log, logs(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       originalErr.println("could not write the chat desk's log: " + e);
+    }
+  }
+
+  /** A request body as the server received it. */
+  record Recorded(String method, String path, String contentType, String body) {
+    @Override
+    public String toString() {
+      return method + " " + path + " (" + body.length() + " chars)"; // never the body: it may hold values
+    }
+  }
+
+  /** Records each request body before the desk reads it, and gives the desk an unread copy. */
+  private final class Recorder extends Filter {
+    @Override
+    public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+      byte[] body = ex.getRequestBody().readAllBytes();
+      if (body.length > 0) {
+        received.add(new Recorded(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
+            ex.getRequestHeaders().getFirst("Content-Type"), new String(body, StandardCharsets.UTF_8)));
+      }
+      ex.setStreams(new java.io.ByteArrayInputStream(body), null);
+      chain.doFilter(ex);
+    }
+
+    @Override
+    public String description() {
+      return "records request bodies for the tests";
     }
   }
 

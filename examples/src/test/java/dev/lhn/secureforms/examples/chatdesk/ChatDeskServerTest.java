@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lhn.secureforms.SubmissionReceipt;
 import dev.lhn.secureforms.SubmissionStatus;
+import dev.lhn.secureforms.RevealedSubmission;
+import dev.lhn.secureforms.Viewer;
 import dev.lhn.secureforms.examples.chatdesk.ChatDesk.FormRequest;
+import dev.lhn.secureforms.sealed.SealedPayload;
+import dev.lhn.secureforms.sealed.SealedSubmissionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The chat desk over plain HTTP: what a GET may do, CSRF, headers, escaping, purge, logs. */
+/**
+ * The chat desk over plain HTTP: what a GET may do, CSRF, headers, escaping, purge, logs; the sealed endpoint
+ * with {@link SealedPayload#seal} as the client (#13); and the no-JavaScript fallback's plain form post.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatDeskServerTest {
   @TempDir
@@ -269,6 +276,162 @@ class ChatDeskServerTest {
     assertEquals("application/json; charset=utf-8", r.headers().firstValue("Content-Type").orElse(""));
     assertTrue(r.body().startsWith("[") && r.body().contains("\"type\":\"submitted\""), r.body());
     assertEquals(List.of(), ChatDeskFixture.SECRETS.leaksIn(r.body()), "events never carry a value");
+  }
+
+  // ------------------------------------------------------------------ the sealed endpoint (#13)
+
+  /** What the visitor must never read: the library's reason names, rule codes, brackets of a code. */
+  private static void assertPlainWords(HttpResponse<String> r) {
+    assertEquals("application/json; charset=utf-8", r.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(r.body().startsWith("{\"ok\":false,\"message\":\""), r.body());
+    for (SealedSubmissionException.Reason reason : SealedSubmissionException.Reason.values()) {
+      assertFalse(r.body().contains(reason.name()), r.body());
+    }
+    assertFalse(r.body().contains("["), r.body());
+    assertFalse(r.body().toLowerCase(java.util.Locale.ROOT).contains("luhn"), r.body());
+    assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""));
+  }
+
+  private static int submittedEvents() {
+    return (int) fx.server.events().stream().filter(e -> e.contains("\"type\":\"submitted\"")).count();
+  }
+
+  @Test
+  void sealedSubmit_storesOnce_theOperatorSeesTheMaskedPreview_andRevealsOnce() {
+    WebClient browser = new WebClient(fx.server.uri());
+    String cid = fx.startConversation(browser);
+    FormRequest request = fx.requestForm(browser, cid, "card-payment");
+    String body = SealedPayload.seal(request.sealed(), fx.card("4242 4242 4242 4242"));
+    assertEquals(List.of(), ChatDeskFixture.SECRETS.leaksIn(body), "the sealed body holds no value");
+
+    HttpResponse<String> r = fx.postSealed(browser, cid, request.id(), body);
+
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.body().startsWith("{\"ok\":true"), r.body());
+    assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""));
+    SubmissionReceipt receipt = request.receipt();
+    assertEquals(List.of(receipt), fx.server.desk().find(cid).orElseThrow().receipts());
+    String console = browser.get("/operator").body();
+    assertTrue(console.contains("Visa ****4242"), "the console is unchanged: the masked preview");
+    assertTrue(browser.get("/chat/" + cid).body().contains("id=\"sent-" + request.id() + "\""));
+    HttpResponse<String> reveal = browser.post("/operator/reveal",
+        Map.of("csrf", browser.csrf(), "submission", receipt.id().toString()));
+    assertTrue(reveal.body().contains("4242 4242 4242 4242"));
+    assertEquals(410, browser.post("/operator/reveal",
+        Map.of("csrf", browser.csrf(), "submission", receipt.id().toString())).statusCode());
+  }
+
+  @Test
+  void sealedReplay_sameRequest_newRequestOfTheSameConversation_otherConversation_refusedInPlainWords_nothingStored() {
+    WebClient browser = new WebClient(fx.server.uri());
+    String cid = fx.startConversation(browser);
+    FormRequest first = fx.requestForm(browser, cid, "card-payment");
+    String captured = SealedPayload.seal(first.sealed(), fx.card("4242 4242 4242 4242"));
+    assertEquals(200, fx.postSealed(browser, cid, first.id(), captured).statusCode());
+    FormRequest second = fx.requestForm(browser, cid, "card-payment");
+    String other = fx.startConversation(browser);
+    FormRequest elsewhere = fx.requestForm(browser, other, "card-payment");
+    int submitted = submittedEvents();
+
+    HttpResponse<String> sameRequest = fx.postSealed(browser, cid, first.id(), captured);
+    HttpResponse<String> sameConversation = fx.postSealed(browser, cid, second.id(), captured);
+    HttpResponse<String> otherConversation = fx.postSealed(browser, other, elsewhere.id(), captured);
+
+    assertAll(
+        () -> assertEquals(409, sameRequest.statusCode()),
+        () -> assertTrue(sameRequest.body().contains("already sent"), sameRequest.body()),
+        () -> assertPlainWords(sameRequest),
+        () -> assertEquals(409, sameConversation.statusCode(), "the library's REPLAYED"),
+        () -> assertTrue(sameConversation.body().contains("already sent once"), sameConversation.body()),
+        () -> assertPlainWords(sameConversation),
+        () -> assertEquals(409, otherConversation.statusCode(), "the library's WRONG_CONVERSATION"),
+        () -> assertTrue(otherConversation.body().contains("not sent to this chat"), otherConversation.body()),
+        () -> assertPlainWords(otherConversation),
+        () -> assertEquals(1, fx.server.desk().find(cid).orElseThrow().receipts().size(), "nothing more stored"),
+        () -> assertEquals(1, fx.server.forms().submissions(cid).size(), "nothing more stored"),
+        () -> assertTrue(fx.server.desk().find(other).orElseThrow().receipts().isEmpty(), "nothing stored"),
+        () -> assertEquals(0, fx.server.forms().submissions(other).size(), "nothing stored"),
+        () -> assertEquals(submitted, submittedEvents(), "no submitted event"),
+        () -> assertTrue(second.receipt() == null && elsewhere.receipt() == null, "both still pending"));
+    // the refused requests stay usable: the visitor's own sealed body still goes in
+    assertEquals(200, fx.postSealed(browser, other, elsewhere.id(),
+        SealedPayload.seal(elsewhere.sealed(), fx.card("4242 4242 4242 4242"))).statusCode());
+  }
+
+  @Test
+  void sealedSubmit_tamperedMalformedInvalidOrWithoutCsrf_isRefused_nothingStored_invalidConsumesNothing() {
+    WebClient browser = new WebClient(fx.server.uri());
+    String cid = fx.startConversation(browser);
+    FormRequest request = fx.requestForm(browser, cid, "card-payment");
+    String good = SealedPayload.seal(request.sealed(), fx.card("4242 4242 4242 4242"));
+    String path = "/chat/" + cid + "/forms/" + request.id() + "/sealed";
+    int ct = good.indexOf("\"ct\":\"") + 6;
+    String tampered = good.substring(0, ct) + (good.charAt(ct) == 'A' ? 'B' : 'A') + good.substring(ct + 1);
+
+    HttpResponse<String> malformed = fx.postSealed(browser, cid, request.id(), "{\"v\":1,\"token\":");
+    HttpResponse<String> altered = fx.postSealed(browser, cid, request.id(), tampered);
+    HttpResponse<String> invalid = fx.postSealed(browser, cid, request.id(),
+        SealedPayload.seal(request.sealed(), fx.card(ChatDeskFixture.MISTYPED_PAN)));
+    HttpResponse<String> noCsrf = browser.postJson(path, good, null);
+    HttpResponse<String> otherSession = new WebClient(fx.server.uri()).postJson(path, good, browser.csrf());
+    HttpResponse<String> formEncoded = browser.post(path, Map.of("csrf", browser.csrf(), "body", good));
+
+    assertAll(
+        () -> assertEquals(400, malformed.statusCode()),
+        () -> assertPlainWords(malformed),
+        () -> assertEquals(400, altered.statusCode()),
+        () -> assertPlainWords(altered),
+        () -> assertEquals(422, invalid.statusCode()),
+        () -> assertPlainWords(invalid),
+        () -> assertEquals(List.of(), ChatDeskFixture.SECRETS.leaksIn(invalid.body()), "no value echoed"),
+        () -> assertEquals(403, noCsrf.statusCode()),
+        () -> assertPlainWords(noCsrf),
+        () -> assertEquals(403, otherSession.statusCode()),
+        () -> assertEquals(415, formEncoded.statusCode()),
+        () -> assertPlainWords(formEncoded),
+        () -> assertTrue(fx.server.desk().find(cid).orElseThrow().receipts().isEmpty(), "nothing stored"),
+        () -> assertEquals(0, fx.server.forms().submissions(cid).size(), "nothing stored"));
+    // none of these consumed the request: the right values, sealed again, go in once
+    assertEquals(200, fx.postSealed(browser, cid, request.id(), good).statusCode());
+    try (RevealedSubmission r = fx.server.forms().reveal(request.receipt().id(), Viewer.of("operator-1")).orElseThrow()) {
+      assertEquals("4242424242424242", r.value("pan"));
+    }
+  }
+
+  @Test
+  void visitorPage_runsOnlyScriptsFromThisOrigin_otherPagesNone_andCarriesTheSealedForm() {
+    WebClient browser = new WebClient(fx.server.uri());
+    String cid = fx.startConversation(browser);
+    FormRequest request = fx.requestForm(browser, cid, "card-payment");
+
+    HttpResponse<String> page = browser.get("/chat/" + cid);
+    HttpResponse<String> module = browser.get(ChatDeskServer.BROWSER_MODULE_PATH);
+    HttpResponse<String> glue = browser.get("/static/sealed-visitor.js");
+    HttpResponse<String> console = browser.get("/operator");
+
+    String body = page.body();
+    assertAll(
+        () -> assertEquals(ChatDeskServer.VISITOR_CONTENT_SECURITY_POLICY,
+            page.headers().firstValue("Content-Security-Policy").orElse("")),
+        () -> assertEquals("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'", ChatDeskServer.VISITOR_CONTENT_SECURITY_POLICY),
+        () -> assertEquals(ChatDeskServer.CONTENT_SECURITY_POLICY,
+            console.headers().firstValue("Content-Security-Policy").orElse(""), "the console runs no script"),
+        () -> assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse("")),
+        () -> assertTrue(body.contains("<script type=\"module\" src=\"/static/sealed-visitor.js\"></script>")),
+        () -> assertEquals(1, body.split("<script", -1).length - 1, "one script element, no inline script"),
+        () -> assertTrue(body.contains("id=\"sealed-" + request.id() + "\""), "the sealed form's container"),
+        () -> assertTrue(body.contains("Kept encrypted until the operator has viewed it once, then deleted; in any"
+            + " case deleted 1 hour after the conversation ends, and at the latest 24 hours after you send it. The"
+            + " card code is deleted when the conversation ends."), "the retention promise, before sending"),
+        () -> assertTrue(body.contains("<noscript><div class=\"fallback\">"), "the plain form only without JavaScript"),
+        () -> assertTrue(body.contains("JavaScript is off, so this form is not encrypted in your browser."),
+            "the fallback says what it is"),
+        () -> assertEquals(200, module.statusCode()),
+        () -> assertEquals("text/javascript; charset=utf-8", module.headers().firstValue("Content-Type").orElse("")),
+        () -> assertTrue(module.body().contains("renderForm")),
+        () -> assertEquals(200, glue.statusCode()),
+        () -> assertTrue(glue.body().contains("from \"/lhn-secure-forms/secure-form.js\"")));
   }
 
   @Test
