@@ -344,11 +344,33 @@ public final class SecureForms implements AutoCloseable {
    * @throws StoreException if a store failed
    */
   public SubmissionReceipt submitSealed(FormSchema form, String conversationId, String sealed) {
+    return submitSealed(form, conversationId, null, sealed);
+  }
+
+  /**
+   * {@link #submitSealed(FormSchema, String, String)} for one particular form request: the payload must
+   * have been sealed for the request with {@code requestId} ({@link FormRequest#requestId()}), so that a
+   * host that posts each request's payload to its own address (as the chat desk does) cannot have the
+   * payload of one pending request stored as the answer to another of the same form and conversation.
+   *
+   * @param form the form the visitor filled in
+   * @param conversationId the conversation the host received the payload in
+   * @param requestId the request the host expects the payload for, or {@code null} for any of this form
+   *     and conversation
+   * @param sealed the payload, {@code {"v":1,"token":...,"kid":...,"ct":...}}
+   * @return the receipt
+   * @throws SealedSubmissionException as the other overload, and {@code WRONG_REQUEST} if the payload was
+   *     sealed for another request; nothing stored or consumed
+   * @throws InvalidSubmissionException if the values break the form's rules; nothing consumed or stored
+   * @throws ConversationEndedException as {@link #submit} does (the request is consumed)
+   * @throws StoreException if a store failed
+   */
+  public SubmissionReceipt submitSealed(FormSchema form, String conversationId, String requestId, String sealed) {
     requireNonNull(form, "form");
     checkConversationId(conversationId);
     requireNonNull(sealed, "sealed");
     Instant now = now();
-    SealedForms.Opened opened = sealedForms.open(form, conversationId, sealed, now);
+    SealedForms.Opened opened = sealedForms.open(form, conversationId, requestId, sealed, now);
     try (NormalizedValues checked = form.normalize(opened.values(), now)) {
       // validated before the request is consumed: the visitor may correct and resend
     }

@@ -298,6 +298,14 @@ public final class SealedForms {
    * @throws SealedSubmissionException for every refusal
    */
   public Opened open(FormSchema form, String conversationId, String payload, Instant now) {
+    return open(form, conversationId, null, payload, now);
+  }
+
+  /**
+   * {@link #open(FormSchema, String, String, Instant)} for one expected request ({@code null}: any): a token
+   * of another request is refused as {@code WRONG_REQUEST} before anything is decrypted.
+   */
+  public Opened open(FormSchema form, String conversationId, String requestId, String payload, Instant now) {
     String formId = form.formId();
     requireNonNull(payload, "sealed");
     if (payload.length() > MAX_PAYLOAD_CHARS) {
@@ -344,6 +352,11 @@ public final class SealedForms {
     if (!java.security.MessageDigest.isEqual(tag, conversationTag(m, conversationId))) {
       throw new SealedSubmissionException(Reason.WRONG_CONVERSATION, formId,
           "the form request was issued for another conversation");
+    }
+    if (requestId != null && !java.security.MessageDigest.isEqual(requestId.getBytes(StandardCharsets.UTF_8),
+        B64.encodeToString(id).getBytes(StandardCharsets.UTF_8))) {
+      throw new SealedSubmissionException(Reason.WRONG_REQUEST, formId,
+          "the payload was sealed for another form request of this conversation");
     }
     HybridDecrypt decrypter = decrypter(formId, kid, now);
     Instant expiresAt = Instant.ofEpochMilli(expiresMs);

@@ -23,6 +23,11 @@ public final class SealedSubmissionException extends SecureFormsException {
     WRONG_FORM,
     /** The form request was issued for another conversation. */
     WRONG_CONVERSATION,
+    /**
+     * The payload was sealed for another form request of the same form and conversation than the one the
+     * host expected ({@code submitSealed} with a request id).
+     */
+    WRONG_REQUEST,
     /** The form request expired. */
     EXPIRED,
     /** The form request was used already: a replay. */

@@ -105,6 +105,21 @@ class SealedSubmissionTest {
   }
 
   @Test
+  void payloadOfAnotherPendingRequest_ofTheSameFormAndConversation_refusedWhenTheHostNamesItsRequest() {
+    FormRequest first = forms.requestForm(card, CONVERSATION);
+    FormRequest second = forms.requestForm(card, CONVERSATION);
+    String payload = sealCard(first);
+    SealedSubmissionException e = assertThrows(SealedSubmissionException.class,
+        () -> forms.submitSealed(card, CONVERSATION, second.requestId(), payload));
+    assertEquals(Reason.WRONG_REQUEST, e.reason(), e.getMessage());
+    assertEquals(0, forms.submissions(CONVERSATION).size(), "nothing stored");
+    assertFalse(e.getMessage().contains(payload.substring(30, 60)), "no token or ciphertext in the message");
+    // nothing consumed: the payload still answers its own request
+    forms.submitSealed(card, CONVERSATION, first.requestId(), payload);
+    assertEquals(1, forms.submissions(CONVERSATION).size());
+  }
+
+  @Test
   void ciphertext_withTheTokenOfAnotherRequest_refusedAsTampered() {
     FormRequest mine = forms.requestForm(card, CONVERSATION);
     FormRequest other = forms.requestForm(card, "conversation-43");

@@ -510,7 +510,8 @@ public final class ChatDeskServer implements AutoCloseable {
       }
       SubmissionReceipt receipt = null;
       try {
-        receipt = forms.submitSealed(schema, c.id(), body);
+        // bound to this request: another pending request's payload posted here is refused, not stored as this one
+        receipt = forms.submitSealed(schema, c.id(), request.sealed().requestId(), body);
       } catch (SealedSubmissionException e) {
         // the reason goes to the log (metadata); the visitor gets plain words
         LOG.info("sealed submission of form '{}' refused: {}", schema.formId(), e.reason());
@@ -534,7 +535,7 @@ public final class ChatDeskServer implements AutoCloseable {
   static int refusalStatus(SealedSubmissionException.Reason reason) {
     return switch (reason) {
       case MALFORMED, TAMPERED -> 400;
-      case WRONG_FORM, WRONG_CONVERSATION, REPLAYED -> 409;
+      case WRONG_FORM, WRONG_CONVERSATION, WRONG_REQUEST, REPLAYED -> 409;
       case EXPIRED, UNKNOWN_KEY, RETIRED_KEY -> 410;
     };
   }
@@ -544,6 +545,7 @@ public final class ChatDeskServer implements AutoCloseable {
     return switch (reason) {
       case MALFORMED, TAMPERED -> "Your details could not be read, so nothing was kept. Reload the page and fill in the form again.";
       case WRONG_FORM, WRONG_CONVERSATION -> "This form was not sent to this chat, so nothing was kept. Ask the operator to send you the form.";
+      case WRONG_REQUEST -> "These details were filled in for another form in this chat, so nothing was kept. Fill in this form and send it again.";
       case REPLAYED -> "This form was already sent once, so nothing more was kept. If you need to send it again, ask the operator for a new one.";
       case EXPIRED, UNKNOWN_KEY, RETIRED_KEY -> "This form has expired, so nothing was kept. Ask the operator to send it again.";
     };

@@ -250,7 +250,8 @@ class ChatDeskSealedBrowserTest {
     assertAll(
         () -> assertEquals(409, sameRequest.statusCode(), sameRequest.body()),
         () -> assertEquals(409, sameConversation.statusCode(), sameConversation.body()),
-        () -> assertTrue(sameConversation.body().contains("This form was already sent once"), sameConversation.body()),
+        () -> assertTrue(sameConversation.body().contains("filled in for another form in this chat"),
+            sameConversation.body()),
         () -> assertEquals(409, otherConversation.statusCode(), otherConversation.body()),
         () -> assertTrue(otherConversation.body().contains("This form was not sent to this chat"), otherConversation.body()),
         () -> {

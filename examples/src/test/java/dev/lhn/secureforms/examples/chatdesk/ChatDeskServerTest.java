@@ -322,6 +322,23 @@ class ChatDeskServerTest {
   }
 
   @Test
+  void sealedPayloadOfAPendingRequest_postedToAnotherRequest_isRefused_andStillAnswersItsOwn() {
+    WebClient browser = new WebClient(fx.server.uri());
+    String cid = fx.startConversation(browser);
+    FormRequest first = fx.requestForm(browser, cid, "card-payment");
+    FormRequest second = fx.requestForm(browser, cid, "card-payment");
+    String payload = SealedPayload.seal(first.sealed(), fx.card("4242 4242 4242 4242"));
+    HttpResponse<String> wrong = fx.postSealed(browser, cid, second.id(), payload);
+    assertAll(
+        () -> assertEquals(409, wrong.statusCode(), wrong.body()),
+        () -> assertTrue(wrong.body().contains("filled in for another form in this chat"), wrong.body()),
+        () -> assertPlainWords(wrong),
+        () -> assertEquals(0, fx.server.forms().submissions(cid).size(), "nothing stored as the second request"));
+    assertEquals(200, fx.postSealed(browser, cid, first.id(), payload).statusCode(), "nothing consumed");
+    assertEquals(1, fx.server.forms().submissions(cid).size());
+  }
+
+  @Test
   void sealedReplay_sameRequest_newRequestOfTheSameConversation_otherConversation_refusedInPlainWords_nothingStored() {
     WebClient browser = new WebClient(fx.server.uri());
     String cid = fx.startConversation(browser);
@@ -341,8 +358,9 @@ class ChatDeskServerTest {
         () -> assertEquals(409, sameRequest.statusCode()),
         () -> assertTrue(sameRequest.body().contains("already sent"), sameRequest.body()),
         () -> assertPlainWords(sameRequest),
-        () -> assertEquals(409, sameConversation.statusCode(), "the library's REPLAYED"),
-        () -> assertTrue(sameConversation.body().contains("already sent once"), sameConversation.body()),
+        () -> assertEquals(409, sameConversation.statusCode(), "the library's WRONG_REQUEST"),
+        () -> assertTrue(sameConversation.body().contains("filled in for another form in this chat"),
+            sameConversation.body()),
         () -> assertPlainWords(sameConversation),
         () -> assertEquals(409, otherConversation.statusCode(), "the library's WRONG_CONVERSATION"),
         () -> assertTrue(otherConversation.body().contains("not sent to this chat"), otherConversation.body()),
