@@ -2,7 +2,7 @@
 # Runs the JMH benchmarks, writes JMH JSON into benchmarks/results/ and renders the Markdown table
 # (docs/BENCHMARKS.md explains every variant and figure).
 #
-#   benchmarks/run.sh [quick|full] [crypto|e2e|purge|kms|text|journal|cold|all]  default: quick crypto
+#   benchmarks/run.sh [quick|full] [crypto|e2e|purge|kms|text|journal|sealed|cold|all]  default: quick crypto
 #
 #   quick  spot check: 1 fork, short iterations; "quick all" takes about 3 minutes, "quick crypto" about 1.5
 #   full   the published numbers: the iterations and forks declared on each benchmark class (about 8 minutes
@@ -31,7 +31,7 @@ mkdir -p "$results"
 
 case $mode in
   quick|full) ;;
-  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|text|journal|cold|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|text|journal|sealed|cold|all]" >&2; exit 2 ;;
 esac
 if [[ $what == cold ]]; then
   # the thin class path the benchmarks build copies (benchmarks/pom.xml): what a service loads
@@ -44,9 +44,9 @@ if [[ $what == cold ]]; then
   exit 0
 fi
 case $what in
-  all) suites=(crypto e2e purge kms text journal) ;;
-  crypto|e2e|purge|kms|text|journal) suites=("$what") ;;
-  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|text|journal|cold|all]" >&2; exit 2 ;;
+  all) suites=(crypto e2e purge kms text journal sealed) ;;
+  crypto|e2e|purge|kms|text|journal|sealed) suites=("$what") ;;
+  *) echo "usage: $0 [quick|full] [crypto|e2e|purge|kms|text|journal|sealed|cold|all]" >&2; exit 2 ;;
 esac
 
 if [[ ! -f $jar ]]; then
@@ -85,6 +85,10 @@ for suite in "${suites[@]}"; do
       pattern='dev.lhn.secureforms.bench.TextBenchmark'
       profilers=(-prof gc)
       quick=(-f 1 -wi 2 -i 3 -w 1s -r 1s) ;;
+    sealed)
+      pattern='dev.lhn.secureforms.bench.SealedSubmitBenchmark'
+      profilers=()
+      quick=(-f 1 -wi 2 -i 3 -w 1s -r 2s) ;;
   esac
   out=$results/$day-$machine-$suite.json
   [[ $mode == quick ]] && out=$results/$day-$machine-$suite-quick.json

@@ -61,7 +61,9 @@ CREATE TABLE IF NOT EXISTS ${prefix}journal (
   detail           VARCHAR(512),
   CONSTRAINT ${prefix}journal_pk PRIMARY KEY (seq)
 );
-CREATE INDEX IF NOT EXISTS ${prefix}journal_position ON ${prefix}journal (chain_position);
+-- Partial: a pending record (chain_position NULL) costs no entry here until it is chained.
+CREATE INDEX IF NOT EXISTS ${prefix}journal_position ON ${prefix}journal (chain_position)
+  WHERE chain_position IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ${prefix}journal_pending ON ${prefix}journal (seq) WHERE chain_position IS NULL;
 CREATE INDEX IF NOT EXISTS ${prefix}journal_submission ON ${prefix}journal (submission_id);
 -- The chain's head: one row (id 1), locked by the chainer with FOR UPDATE SKIP LOCKED.
