@@ -223,8 +223,6 @@ public final class SecureForms implements AutoCloseable {
     requireNonNull(values, "values");
     Instant now = now();
     String ref = sealing.ref(conversationId, now);
-    // A conversation that already ended gives this submission its end rules at once.
-    Optional<Instant> endedBefore = store.conversationEndedAt(ref, now);
     SubmissionId id = SubmissionId.random(random);
     byte[] sealed;
     Map<String, RetentionPolicy> fieldRetention = new LinkedHashMap<>();
@@ -245,11 +243,16 @@ public final class SecureForms implements AutoCloseable {
         form.revealPolicy().windowAfterFirstView(), expiresAt, expiresAt,
         form.retention().afterConversationEnd(), null, fieldRetention, preview);
     Set<String> droppedAtOnce = Set.of();
+    StoredSubmission stored = new StoredSubmission(meta, sealed);
+    // The common case, an open conversation: the store checks for an end and inserts (on PostgreSQL in one
+    // statement). A conversation that already ended gives this submission its end rules at once instead.
+    Optional<Instant> endedBefore = store.insertUnlessEnded(stored,
+        journaling.of(List.of(Journaling.about(JournalEvent.SUBMITTED, now, meta, null))), now);
     if (endedBefore.isPresent()) {
       meta = meta.withConversationEnded(endedBefore.get()).withVersion(0);
-      Set<String> stored = Sealing.fieldNames(sealed);
+      Set<String> fields = Sealing.fieldNames(sealed);
       droppedAtOnce = meta.fieldsDue(now);
-      if (meta.isDue(now) || (!droppedAtOnce.isEmpty() && droppedAtOnce.containsAll(stored))) {
+      if (meta.isDue(now) || (!droppedAtOnce.isEmpty() && droppedAtOnce.containsAll(fields))) {
         LOG.debug("form '{}' submitted after its conversation ended; nothing stored", form.formId());
         throw new ConversationEndedException(form.formId(), endedBefore.get());
       }
@@ -257,14 +260,14 @@ public final class SecureForms implements AutoCloseable {
         sealed = Sealing.withoutFields(sealed, droppedAtOnce);
         meta = meta.withoutFields(droppedAtOnce).withVersion(0);
       }
+      stored = new StoredSubmission(meta, sealed);
+      List<JournalRecord> records = new ArrayList<>();
+      records.add(Journaling.about(JournalEvent.SUBMITTED, now, meta, null));
+      for (String f : new TreeSet<>(droppedAtOnce)) {
+        records.add(Journaling.fieldPurged(now, meta, null, f));
+      }
+      store.insert(stored, journaling.of(records));
     }
-    StoredSubmission stored = new StoredSubmission(meta, sealed);
-    List<JournalRecord> records = new ArrayList<>();
-    records.add(Journaling.about(JournalEvent.SUBMITTED, now, meta, null));
-    for (String f : new TreeSet<>(droppedAtOnce)) {
-      records.add(Journaling.fieldPurged(now, meta, null, f));
-    }
-    store.insert(stored, journaling.of(records));
     LOG.debug("submission {} of form '{}' stored ({} bytes sealed)", id, form.formId(), sealed.length);
     emit(new FormEvent.Submitted(id, form.formId(), conversationId, now));
     for (String f : new TreeSet<>(droppedAtOnce)) {

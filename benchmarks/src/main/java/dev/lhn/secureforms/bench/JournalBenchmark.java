@@ -127,6 +127,16 @@ public class JournalBenchmark {
     }
 
     @Override
+    public java.util.Optional<Instant> insertUnlessEnded(StoredSubmission s, Evidence e, Instant now) {
+      return d.insertUnlessEnded(s, Evidence.NONE, now);
+    }
+
+    @Override
+    public PurgeBatch purgeDue(Instant now, int batchSize, Instant dueFrom, Function<PurgeBatch, Evidence> e) {
+      return d.purgeDue(now, batchSize, dueFrom, b -> Evidence.NONE);
+    }
+
+    @Override
     public JournalStore journal() {
       return d.journal();
     }

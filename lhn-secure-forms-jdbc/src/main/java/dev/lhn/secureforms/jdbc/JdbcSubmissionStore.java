@@ -205,6 +205,63 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On PostgreSQL one statement checks the end and inserts the row with its evidence ({@code INSERT ...
+   * SELECT ... WHERE NOT EXISTS (SELECT 1 FROM ended_conversations ...)} inside the evidence's CTE); the end
+   * is read only when nothing was inserted. Elsewhere the default: the lookup, then the insert (InnoDB's
+   * {@code INSERT ... SELECT} would take a gap lock on the ended-conversations index that a concurrent end
+   * then waits for).
+   */
+  @Override
+  public Optional<Instant> insertUnlessEnded(StoredSubmission submission, Evidence evidence, Instant now) {
+    requireNonNull(submission, "submission");
+    requireNonNull(evidence, "evidence");
+    long nowMs = requireNonNull(now, "now").toEpochMilli();
+    if (dialect != Dialect.POSTGRESQL) {
+      return SubmissionStore.super.insertUnlessEnded(submission, evidence, now);
+    }
+    SubmissionMetadata m = submission.metadata();
+    if (m.formId().length() > MAX_FORM_ID_LENGTH) {
+      throw new IllegalArgumentException("formId must have at most " + MAX_FORM_ID_LENGTH
+          + " characters to fit the form_id column, got " + m.formId().length());
+    }
+    String op = "insert of submission " + m.id();
+    for (int attempt = 1; attempt <= 8; attempt++) {
+      boolean inserted;
+      try {
+        inserted = exec.singleStatement(op, c -> {
+          try (PreparedStatement ps = c.prepareStatement(journal.withEvidence(sql.insertUnlessEnded, evidence))) {
+            ps.setBytes(1, m.id().toBytes());
+            bindContent(ps, 2, submission);
+            setNullableInstant(ps, 17, m.fieldPurgeAt());
+            ps.setString(18, m.conversationId());
+            ps.setLong(19, nowMs);
+            journal.bindEvidence(ps, 20, evidence);
+            return JdbcJournal.changed(ps) == 1;
+          } catch (SQLException e) {
+            if (exec.isDuplicateKey(e)) {
+              throw new DuplicateKey();
+            }
+            throw e;
+          }
+        });
+      } catch (DuplicateKey e) {
+        throw new DuplicateSubmissionException(m.id());
+      }
+      if (inserted) {
+        return Optional.empty();
+      }
+      Optional<Instant> ended = conversationEndedAt(m.conversationId(), now);
+      if (ended.isPresent()) {
+        return ended;
+      }
+      // the end was forgotten between the two statements: try the insert again
+    }
+    throw new StoreException(op + " failed: the conversation's end kept appearing and vanishing");
+  }
+
   @Override
   public Optional<StoredSubmission> find(SubmissionId id, Instant now) {
     requireNonNull(id, "id");

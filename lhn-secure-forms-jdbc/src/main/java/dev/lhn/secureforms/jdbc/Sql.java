@@ -17,6 +17,8 @@ final class Sql {
   final String table;
   final String probeColumns;
   final String insert;
+  /** {@link #insert} unless the conversation's end is remembered (parameters 18, 19: conversation, now). */
+  final String insertUnlessEnded;
   final String find;
   final String findByConversation;
   final String countDown;
@@ -53,6 +55,9 @@ final class Sql {
     probeColumns = "SELECT " + COLUMNS + ", field_purge_at FROM " + table + " WHERE 1 = 0";
     insert = "INSERT INTO " + table + " (" + COLUMNS + ", field_purge_at) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    insertUnlessEnded = "INSERT INTO " + table + " (" + COLUMNS + ", field_purge_at) "
+        + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM " + prefix
+        + "ended_conversations WHERE conversation_id = ? AND remember_until > ?)";
     find = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ? AND purge_at > ?";
     findByConversation = "SELECT " + COLUMNS + " FROM " + table + " WHERE conversation_id = ? AND purge_at > ?";
     // Locking statements find their row by primary key only, so that no plan can lock a range of other

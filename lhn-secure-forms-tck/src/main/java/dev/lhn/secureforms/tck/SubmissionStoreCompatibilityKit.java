@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.lhn.secureforms.DuplicateSubmissionException;
 import dev.lhn.secureforms.SubmissionId;
+import dev.lhn.secureforms.journal.JournalEvent;
 import dev.lhn.secureforms.retention.RetentionPolicy;
 import dev.lhn.secureforms.spi.Evidence;
 import dev.lhn.secureforms.spi.PurgeBatch;
@@ -864,6 +865,34 @@ public abstract class SubmissionStoreCompatibilityKit {
           "no longer remembered at rememberUntil");
       assertEquals(Optional.empty(), store.conversationEndedAt("conv-end-2", T0), "another conversation");
       assertEquals(Optional.empty(), store.conversationEndedAt("CONV-END-1", T0), "ids match exactly");
+    }
+
+    @Test
+    @DisplayName("insertUnlessEnded inserts with its evidence while the conversation is open, inserts nothing"
+        + " and writes nothing once its end is remembered (and returns the end), and inserts again once it is"
+        + " forgotten; a taken id is a DuplicateSubmissionException")
+    void insertUnlessEnded_insertsOnlyWhileTheConversationIsOpen() {
+      StoredSubmission open = submission().conversation("conv-unless").build();
+      assertEquals(Optional.empty(), store.insertUnlessEnded(open, evidence(JournalEvent.SUBMITTED, open), T0));
+      assertStoredEquals(open, store.find(open.metadata().id(), T0).orElse(null), "inserted");
+      assertEquals(List.of(JournalEvent.SUBMITTED), history(open), "with its evidence");
+      assertThrows(DuplicateSubmissionException.class,
+          () -> store.insertUnlessEnded(open, Evidence.NONE, T0), "a taken id");
+
+      store.endConversation("conv-unless", T0.plusSeconds(5), T0.plusSeconds(60));
+      StoredSubmission late = submission().conversation("conv-unless").build();
+      assertEquals(Optional.of(T0.plusSeconds(5)),
+          store.insertUnlessEnded(late, evidence(JournalEvent.SUBMITTED, late), T0.plusSeconds(10)));
+      assertEquals(Optional.empty(), store.find(late.metadata().id(), T0.plusSeconds(10)), "nothing inserted");
+      assertEquals(List.of(), history(late), "no evidence of an insert that did not happen");
+      StoredSubmission other = submission().conversation("conv-unless-2").build();
+      assertEquals(Optional.empty(), store.insertUnlessEnded(other, Evidence.NONE, T0.plusSeconds(10)),
+          "another conversation is open");
+
+      StoredSubmission later = submission().conversation("conv-unless").build();
+      assertEquals(Optional.empty(), store.insertUnlessEnded(later, Evidence.NONE, T0.plusSeconds(60)),
+          "the end is no longer remembered at rememberUntil");
+      assertStoredEquals(later, store.find(later.metadata().id(), T0.plusSeconds(60)).orElse(null), "inserted");
     }
 
     @Test

@@ -296,6 +296,30 @@ public interface SubmissionStore {
   Instant endConversation(String conversationId, Instant endedAt, Instant rememberUntil);
 
   /**
+   * Inserts a submission unless its conversation has ended: what a submit does in the common case, where
+   * the conversation is still open. If {@link #conversationEndedAt conversationEndedAt(conversationId, now)}
+   * would report an end, nothing is inserted and no evidence written, and the end is returned: the caller
+   * applies the end's rules and calls {@link #insert(StoredSubmission, Evidence)}. Otherwise the submission
+   * is inserted with its evidence, as {@code insert} does, and the result is empty. A store may make the
+   * check and the insert one statement (the JDBC store does on PostgreSQL); the default checks, then
+   * inserts. Either way the caller still looks for an end committed during the insert afterwards.
+   *
+   * @param submission the submission, whose metadata carries no conversation end
+   * @param evidence the records and messages of the submission
+   * @param now the time to judge the end's memory by
+   * @return empty if inserted; the conversation's end if nothing was
+   * @throws DuplicateSubmissionException if the id is taken (nothing changed)
+   */
+  default Optional<Instant> insertUnlessEnded(StoredSubmission submission, Evidence evidence, Instant now) {
+    Optional<Instant> ended = conversationEndedAt(submission.metadata().conversationId(), now);
+    if (ended.isPresent()) {
+      return ended;
+    }
+    insert(submission, evidence);
+    return Optional.empty();
+  }
+
+  /**
    * When a conversation ended, if {@link #endConversation} recorded it and it is still remembered at
    * {@code now} ({@code rememberUntil > now}). Never changes anything.
    *
