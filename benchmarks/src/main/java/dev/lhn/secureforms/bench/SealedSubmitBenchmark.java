@@ -46,7 +46,9 @@ public class SealedSubmitBenchmark {
   public void setUp() {
     forms = SecureForms.builder()
         .keyEncryptionKey(CardForm.localKek())
-        .store(SubmissionStore.inMemory())
+        // without the journal, which is bounded in memory and would fill at this rate (fail closed)
+        .store(new JournalBenchmark.WithoutEvidence(SubmissionStore.inMemory()))
+        .formRequestStore(dev.lhn.secureforms.sealed.FormRequestStore.inMemory())
         .epochKeyStore(EpochKeyStore.inMemory())
         .retentionScheduler(RetentionScheduler.disabled())
         .build();
