@@ -772,18 +772,18 @@ public final class SecureForms implements AutoCloseable {
     Instant earliest = null;
     PurgeBatch batch;
     Instant dueFrom = null; // the keyset cursor: the latest deadline purged so far in this run
+    Function<PurgeBatch, Evidence> evidence = b -> {
+      List<JournalRecord> records = new ArrayList<>(b.size());
+      for (SubmissionMetadata m : b.purged()) {
+        records.add(Journaling.purged(now, m, null, m.dueReason()));
+      }
+      for (DamagedSubmission d : b.damaged()) {
+        records.add(JournalRecord.of(JournalEvent.PURGED, now).withData(d.id(), null, 0, null)
+            .withDetail(PurgeReason.DAMAGED.name()));
+      }
+      return journaling.of(records);
+    };
     do {
-      Function<PurgeBatch, Evidence> evidence = b -> {
-        List<JournalRecord> records = new ArrayList<>(b.size());
-        for (SubmissionMetadata m : b.purged()) {
-          records.add(Journaling.purged(now, m, null, m.dueReason()));
-        }
-        for (DamagedSubmission d : b.damaged()) {
-          records.add(JournalRecord.of(JournalEvent.PURGED, now).withData(d.id(), null, 0, null)
-              .withDetail(PurgeReason.DAMAGED.name()));
-        }
-        return journaling.of(records);
-      };
       batch = dueFrom == null
           ? store.purgeDue(now, purgeBatchSize, evidence)
           : store.purgeDue(now, purgeBatchSize, dueFrom, evidence);

@@ -164,10 +164,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
     requireNonNull(submission, "submission");
     requireNonNull(evidence, "evidence");
     SubmissionMetadata m = submission.metadata();
-    if (m.formId().length() > MAX_FORM_ID_LENGTH) {
-      throw new IllegalArgumentException("formId must have at most " + MAX_FORM_ID_LENGTH
-          + " characters to fit the form_id column, got " + m.formId().length());
-    }
+    checkFormId(m);
     String op = "insert of submission " + m.id();
     try {
       // PostgreSQL: the row and its evidence in one statement (one round trip, no explicit transaction).
@@ -175,9 +172,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
       JdbcExecutor.Work<Object> work = c -> {
         try (PreparedStatement ps = c.prepareStatement(oneStatement ? journal.withEvidence(sql.insert, evidence)
             : sql.insert)) {
-          ps.setBytes(1, m.id().toBytes());
-          bindContent(ps, 2, submission);
-          setNullableInstant(ps, 17, m.fieldPurgeAt());
+          bindRow(ps, submission);
           if (oneStatement) {
             journal.bindEvidence(ps, 18, evidence);
             JdbcJournal.changed(ps);
@@ -223,19 +218,14 @@ public final class JdbcSubmissionStore implements SubmissionStore {
       return SubmissionStore.super.insertUnlessEnded(submission, evidence, now);
     }
     SubmissionMetadata m = submission.metadata();
-    if (m.formId().length() > MAX_FORM_ID_LENGTH) {
-      throw new IllegalArgumentException("formId must have at most " + MAX_FORM_ID_LENGTH
-          + " characters to fit the form_id column, got " + m.formId().length());
-    }
+    checkFormId(m);
     String op = "insert of submission " + m.id();
     for (int attempt = 1; attempt <= 8; attempt++) {
       boolean inserted;
       try {
         inserted = exec.singleStatement(op, c -> {
           try (PreparedStatement ps = c.prepareStatement(journal.withEvidence(sql.insertUnlessEnded, evidence))) {
-            ps.setBytes(1, m.id().toBytes());
-            bindContent(ps, 2, submission);
-            setNullableInstant(ps, 17, m.fieldPurgeAt());
+            bindRow(ps, submission);
             ps.setString(18, m.conversationId());
             ps.setLong(19, nowMs);
             journal.bindEvidence(ps, 20, evidence);
@@ -403,10 +393,7 @@ public final class JdbcSubmissionStore implements SubmissionStore {
       throw new IllegalArgumentException("replacement version must be expectedVersion + 1 ("
           + (expectedVersion + 1) + "), got " + m.version());
     }
-    if (m.formId().length() > MAX_FORM_ID_LENGTH) {
-      throw new IllegalArgumentException("formId must have at most " + MAX_FORM_ID_LENGTH
-          + " characters to fit the form_id column, got " + m.formId().length());
-    }
+    checkFormId(m);
     JdbcExecutor.Work<Boolean> work = c -> {
       boolean replaced;
       try (PreparedStatement ps = c.prepareStatement(sql.replace)) {
@@ -712,6 +699,20 @@ public final class JdbcSubmissionStore implements SubmissionStore {
   }
 
   // ------------------------------------------------------------------------------------ binding, reading
+
+  private static void checkFormId(SubmissionMetadata m) {
+    if (m.formId().length() > MAX_FORM_ID_LENGTH) {
+      throw new IllegalArgumentException("formId must have at most " + MAX_FORM_ID_LENGTH
+          + " characters to fit the form_id column, got " + m.formId().length());
+    }
+  }
+
+  /** Binds a whole row of {@link Sql#insert} (id, the 15 columns, field_purge_at): parameters 1 to 17. */
+  private static void bindRow(PreparedStatement ps, StoredSubmission s) throws SQLException {
+    ps.setBytes(1, s.metadata().id().toBytes());
+    bindContent(ps, 2, s);
+    setNullableInstant(ps, 17, s.metadata().fieldPurgeAt());
+  }
 
   /** Binds the 15 columns after {@code id}, in {@link Sql#COLUMNS} order, from {@code first} on. */
   private static void bindContent(PreparedStatement ps, int first, StoredSubmission s) throws SQLException {

@@ -676,9 +676,15 @@ public final class ChatDeskServer implements AutoCloseable {
 
   /** Reads an {@code application/json} body, as the sealed form sends it; never logged, never parsed here. */
   private static String readJson(HttpExchange ex) {
+    return new String(readBody(ex, "application/json",
+        "The secure form could not be sent. Reload the page and try again."), StandardCharsets.UTF_8);
+  }
+
+  /** The raw body of a POST of {@code mediaType}, at most {@value #MAX_BODY_BYTES} bytes. */
+  private static byte[] readBody(HttpExchange ex, String mediaType, String wrongTypeMessage) {
     String type = ex.getRequestHeaders().getFirst("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      throw new HttpError(415, "Unsupported media type", "The secure form could not be sent. Reload the page and try again.");
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(mediaType)) {
+      throw new HttpError(415, "Unsupported media type", wrongTypeMessage);
     }
     byte[] body;
     try {
@@ -689,7 +695,7 @@ public final class ChatDeskServer implements AutoCloseable {
     if (body.length > MAX_BODY_BYTES) {
       throw new HttpError(413, "Too large", "The form is larger than " + MAX_BODY_BYTES + " bytes.");
     }
-    return new String(body, StandardCharsets.UTF_8);
+    return body;
   }
 
   static String jsonEsc(String s) {
@@ -712,19 +718,8 @@ public final class ChatDeskServer implements AutoCloseable {
 
   /** Reads an {@code application/x-www-form-urlencoded} body; the first of repeated names wins. */
   private static Map<String, String> readForm(HttpExchange ex) {
-    String type = ex.getRequestHeaders().getFirst("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-      throw new HttpError(415, "Unsupported media type", "Send an HTML form (application/x-www-form-urlencoded).");
-    }
-    byte[] body;
-    try {
-      body = ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
-    } catch (IOException e) {
-      throw new HttpError(400, "Bad request", "The request body could not be read.");
-    }
-    if (body.length > MAX_BODY_BYTES) {
-      throw new HttpError(413, "Too large", "The form is larger than " + MAX_BODY_BYTES + " bytes.");
-    }
+    byte[] body = readBody(ex, "application/x-www-form-urlencoded",
+        "Send an HTML form (application/x-www-form-urlencoded).");
     Map<String, String> form = new LinkedHashMap<>();
     try {
       for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
